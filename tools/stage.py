@@ -24,7 +24,7 @@ def main(argv):
         junit.write(
             '<testsuite name="stage" tests="1" failures="%d">'
             '<testcase classname="stage" name=%s time="%.1f">%s</testcase></testsuite>\n'
-            % (returncode != 0, quoteattr(name), elapsed, failure)
+            % (int(returncode != 0), quoteattr(name), elapsed, failure)
         )
     return returncode
 
