@@ -917,7 +917,8 @@ def json_schema():
         if spec["shape"] == "condition":
             inputs = {"type": "object", "minProperties": 1}
         else:
-            item = {"type": "object", "properties": dict((key, _input_schema(kind)) for key, kind in sorted(spec["inputs"].items())),
+            item = {"type": "object" if spec["inputs_required"] else ["object", "null"],
+                    "properties": dict((key, _input_schema(kind)) for key, kind in sorted(spec["inputs"].items())),
                     "required": list(spec["required"])}
             if action == "ExecutePowerShell":
                 item["oneOf"] = [{"required": ["commands"]}, {"required": ["file"]}]
@@ -975,18 +976,18 @@ def main(argv=None, stdout=None):
     import argparse
     stdout = stdout or sys.stdout
     parser = argparse.ArgumentParser(prog="component-lint", description="Validate EC2 Image Builder component and workflow documents.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="YAML or JSON document ('-' for standard input)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="YAML or JSON document ('-' for standard input)")
     parser.add_argument("--platform", choices=PLATFORMS, help="check platform fit (ExecuteBash needs Linux/macOS, ...)")
     parser.add_argument("--kind", choices=("component", "workflow"), help="default: detect from the top-level keys")
     parser.add_argument("--severity", choices=SEVERITIES, default="warning", help="lowest severity to print (default: warning)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--schema", action="store_true", help="print the JSON Schema for component documents and exit")
-    if argv is not None and list(argv) == ["--schema"]:
-        argv = ["--schema", "-"]
     options = parser.parse_args(argv)
     if options.schema:
         stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
         return 0
+    if not options.files:
+        parser.error("give at least one FILE (or --schema)")
     shown = SEVERITIES[:SEVERITIES.index(options.severity) + 1]
     failed = False
     report = {}
