@@ -50,3 +50,65 @@ def corpus_dir(shared_dir):
     if not os.path.isdir(path):
         pytest.skip("%s is missing" % path)
     return path
+
+
+class EmulatorProcess:
+    """The Image Builder emulator (tests/emulator) running as a subprocess on a loopback port."""
+
+    def __init__(self, url, process):
+        self.url = url
+        self.process = process
+        self.env = {
+            "AWS_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+        }
+
+    def client(self, service, region="us-east-1", config=None):
+        import boto3
+
+        return boto3.client(service, region_name=region, endpoint_url=self.url, config=config,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def admin(self, method, path, body=None):
+        import json
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + "/_amiforge/" + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def calls(self):
+        return self.admin("GET", "calls")
+
+    def reset_calls(self):
+        self.admin("DELETE", "calls")
+
+    def reset(self):
+        self.admin("POST", "reset")
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """Start ``python -m tests.emulator`` on a free loopback port for the session; stop it after."""
+    import subprocess
+    import time
+
+    log_path = tmp_path_factory.mktemp("emulator") / "emulator.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.emulator", "--host", "127.0.0.1", "--port", "0"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+    deadline = time.monotonic() + 30
+    line = process.stdout.readline()
+    if not line.startswith("emulator: ") or time.monotonic() > deadline:
+        process.kill()
+        raise RuntimeError("the emulator did not start: %r\n%s" % (line, log_path.read_text()))
+    server = EmulatorProcess(line.split(" ", 1)[1].strip(), process)
+    yield server
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,222 @@
+"""The emulator's server: moto's WSGI dispatcher with our Image Builder backend, wrapped by a thin
+layer that serves the admin endpoints (``/_amiforge/...``), injects faults and logs every call."""
+import io
+import ipaddress
+import json
+import logging
+import random
+import re
+import sys
+import threading
+import time
+from urllib.parse import parse_qs
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def register_imagebuilder():
+    """Make moto's server answer for Image Builder (the one registration place).
+
+    moto's ``DomainDispatcherApplication`` turns the SigV4 credential scope's service name into a
+    host such as ``imagebuilder.us-east-1.amazonaws.com``, matches it against
+    ``moto.backend_index.backend_url_patterns`` to name a backend, and then
+    ``moto.backends.get_backend(name)`` imports ``moto.<name>`` and reads ``<name>_backends``.
+    So two entries suffice: our models module stands in as ``moto.imagebuilder`` and a URL pattern
+    maps the host to it. moto is pinned (requirements-dev.txt), so these internals do not move.
+    """
+    from moto import backend_index
+
+    from tests.emulator import models
+
+    sys.modules.setdefault("moto.imagebuilder", models)
+    pattern = ("imagebuilder", re.compile(r"https?://imagebuilder\.(.+)\.amazonaws\.com"))
+    if pattern[0] not in {name for name, _ in backend_index.backend_url_patterns}:
+        backend_index.backend_url_patterns.insert(0, pattern)
+
+
+def is_loopback(host):
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _scope(environ):
+    """(service, region) from the SigV4 credential scope, or (None, None)."""
+    match = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request", environ.get("HTTP_AUTHORIZATION", ""))
+    return (match.group(2), match.group(1)) if match else (None, None)
+
+
+def _operation(environ, service):
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.split(".")[-1]
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if not action and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)  # put the body back for moto
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    if action:
+        return action[0]
+    try:  # rest-json / rest-xml services (Image Builder, S3): botocore's routes through moto's router
+        from moto.core.request import Request as MotoRequest
+        from moto.core.routing import get_service_router
+
+        operation, _ = get_service_router(service).match(MotoRequest(environ, shallow=True))
+        return operation.name
+    except Exception:
+        return "%s %s" % (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+
+
+QUERY_XML = ("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+             "<RequestId>emulator</RequestId></ErrorResponse>")
+EC2_XML = "<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>emulator</RequestID></Response>"
+S3_XML = "<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+
+
+def fault_response(service, throttle):
+    """(status, headers, body) of an injected fault in the protocol the service speaks."""
+    message = "Injected by the emulator"
+    if service == "imagebuilder":
+        code, status = ("TooManyRequestsException", 429) if throttle else ("ServiceUnavailableException", 503)
+        body = json.dumps({"__type": code, "message": message})
+        return status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body
+    code, status = ("Throttling", 400) if throttle else ("ServiceUnavailable", 503)
+    if service in ("ssm", "kms"):
+        body = json.dumps({"__type": "ThrottlingException" if throttle else code, "message": message})
+        return status, [("Content-Type", "application/x-amz-json-1.1")], body
+    template = {"ec2": EC2_XML, "s3": S3_XML}.get(service, QUERY_XML)
+    if service == "ec2" and throttle:
+        code = "RequestLimitExceeded"
+    return status, [("Content-Type", "text/xml")], template.format(code=code, message=message)
+
+
+class Emulator:
+    """WSGI wrapper: admin endpoints, faults and the call log around moto's dispatcher."""
+
+    def __init__(self, app, faults=None):
+        self.app = app
+        self.lock = threading.Lock()
+        self.calls = []
+        self.faults = {}
+        self.random = random.Random()
+        for spec in faults or []:
+            self.set_fault(spec)
+
+    def set_fault(self, spec):
+        self.faults[spec.get("operation") or "*"] = {
+            "throttle_rate": float(spec.get("throttle_rate") or 0), "error_rate": float(spec.get("error_rate") or 0)}
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/_amiforge/"):
+            return self.admin(environ, start_response)
+        service, region = _scope(environ)
+        if service is None:
+            return self.app(environ, start_response)
+        operation = _operation(environ, service)
+        fault = self.faults.get(operation) or self.faults.get("*")
+        if fault:
+            draw = self.random.random()
+            if draw < fault["throttle_rate"] + fault["error_rate"]:
+                status, headers, body = fault_response(service, draw < fault["throttle_rate"])
+                self._log(service, operation, status, region)
+                start_response("%d Injected" % status, headers)
+                return [body.encode()]
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, recording_start_response)
+        self._log(service, operation, seen.get("status", 500), region)
+        return result
+
+    def _log(self, service, operation, status, region):
+        with self.lock:
+            self.calls.append({"service": service, "operation": operation, "status": status, "region": region})
+
+    def admin(self, environ, start_response):
+        request = Request(environ)
+        route = (request.method, request.path)
+        body = request.get_json(silent=True) or {}
+        result = {"ok": True}
+        from tests.emulator import models
+
+        if route == ("GET", "/_amiforge/calls"):
+            with self.lock:
+                result = list(self.calls)
+        elif route == ("DELETE", "/_amiforge/calls"):
+            with self.lock:
+                self.calls.clear()
+        elif route == ("POST", "/_amiforge/faults"):
+            self.set_fault(body)
+            result = self.faults
+        elif route in (("GET", "/_amiforge/faults"), ("DELETE", "/_amiforge/faults")):
+            if request.method == "DELETE":
+                self.faults.clear()
+            result = self.faults
+        elif route == ("POST", "/_amiforge/reset"):
+            from moto.moto_api._internal.models import moto_api_backend
+
+            with models.LOCK:
+                moto_api_backend.reset()
+        elif route in (("POST", "/_amiforge/clock"), ("GET", "/_amiforge/clock")):
+            if "step_seconds" in body:
+                models.CLOCK["step_seconds"] = float(body["step_seconds"])
+            result = dict(models.CLOCK)
+        else:
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [json.dumps({"error": "unknown admin endpoint %s %s" % route}).encode()]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(result).encode()]
+
+
+def ticker(stop):
+    """Advance builds in the background so AMIs appear even when nobody polls GetImage."""
+    from tests.emulator import models
+
+    while not stop.wait(0.05):
+        models.advance_all()
+
+
+def warm_up():
+    """Create the default region's backends (moto's EC2 loads its AMI catalogue) before the first call needs them."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from tests.emulator import models
+
+    with models.LOCK:
+        models.imagebuilder_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+
+
+def make_app(faults=None):
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    register_imagebuilder()
+    return Emulator(DomainDispatcherApplication(create_backend_app), faults)
+
+
+def serve(host, port, faults=None, ready=print):
+    """Run the emulator until interrupted; ``ready`` receives the line naming its URL."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    if not is_loopback(host):
+        raise ValueError("the emulator binds only loopback addresses, not %s" % host)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server(host, port, make_app(faults), threaded=True, request_handler=MotoRequestHandler)
+    stop = threading.Event()
+    threading.Thread(target=ticker, args=(stop,), daemon=True).start()
+    threading.Thread(target=warm_up, daemon=True).start()
+    ready("emulator: http://%s:%d" % (host, server.server_address[1]))
+    try:
+        server.serve_forever()
+    finally:
+        stop.set()
+        time.sleep(0)
