@@ -448,7 +448,7 @@ class _Checker:
         if action is None:
             self.add("error", _join(path, "action"), "required", "every step needs an 'action' (an AWSTOE action module)")
         elif not isinstance(action, str) or action not in ACTIONS:
-            if action in WORKFLOW_ACTIONS:
+            if isinstance(action, str) and action in WORKFLOW_ACTIONS:
                 hint = "; %s is an Image Builder workflow step action, not an AWSTOE action module" % action
             elif isinstance(action, str) and action.startswith("aws:"):
                 hint = "; %s is a Systems Manager document plugin, not an AWSTOE action module" % action
@@ -780,7 +780,7 @@ class _Checker:
                 items = []
             for index, item in enumerate(items):
                 path = _join("parameters", index)
-                if not isinstance(item, dict) or "name" not in item:
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                     self.add("error", path, "declaration",
                              "a workflow parameter is a mapping with 'name' and 'type' (components write '- Name: {...}')")
                     continue
@@ -841,6 +841,8 @@ class _Checker:
         if not isinstance(step.get("name"), str) or not step.get("name"):
             self.add("error", _join(path, "name"), "required", "every workflow step needs a 'name'")
         action = step.get("action")
+        if not isinstance(action, str):
+            action = repr(action)
         if action not in WORKFLOW_ACTIONS:
             hint = "; %s is an AWSTOE component action, used in component documents" % action if action in ACTIONS \
                 else _suggest(action, WORKFLOW_ACTIONS)
