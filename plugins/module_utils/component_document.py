@@ -205,7 +205,7 @@ def parse_document(text):
     if not HAS_YAML:
         return None, Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")
     try:
-        return yaml.safe_load(text), None
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), None  # nosec - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " at line %d, column %d" % (mark.line + 1, mark.column + 1) if mark is not None else ""
@@ -238,7 +238,8 @@ def validate_document(document, platform=None, kind=None):
     if isinstance(document, bytes):
         document = document.decode("utf-8", "replace")
     if isinstance(document, str):
-        document, finding = parse_document(document)
+        # an exact str: libyaml's loader refuses str subclasses such as Ansible's tagged strings
+        document, finding = parse_document("".join((document,)))
         if finding is not None:
             return [finding]
     checker = _Checker(platform)
