@@ -111,9 +111,10 @@ class ImageBuilderBackend(BaseBackend):
 
     # ----- dispatch, idempotency, dry run
     def handle(self, operation, params):
-        if operation in UNSUPPORTED:
-            raise err.InvalidRequestException("%s is not supported by the emulator" % operation)
         method = getattr(self, camelcase_to_underscores(operation))
+        version = params.get("semanticVersion")
+        if version is not None and not re.match(r"^[0-9]+\.[0-9]+\.[0-9]+$", version):  # some shapes allow x wildcards
+            raise err.InvalidVersionNumberException("The semantic version %s must be major.minor.patch numbers" % version)
         with LOCK:
             token = params.get("clientToken")
             if not token:
@@ -188,8 +189,6 @@ class ImageBuilderBackend(BaseBackend):
             raise err.ServiceQuotaExceededException("The quota of %d %s resources is reached" % (QUOTA, kind))
         build = None
         if versioned:
-            if "x" in version.split("."):
-                raise err.InvalidVersionNumberException("The semantic version %s must not contain wildcards" % version)
             same = self.find(kind, self.arn(kind, name, version, owner=owner, prefix=prefix), quiet=True)
             if same and kind != "image":
                 raise err.ResourceAlreadyExistsException("The %s %s version %s already exists" % (kind, name, version))
@@ -532,7 +531,7 @@ class ImageBuilderBackend(BaseBackend):
                 ec2 = self._service("ec2", region, account)
                 self._must(self._exists(lambda: ec2.get_launch_template(template["launchTemplateId"])),
                            "The launch template %s does not exist in %s" % (template["launchTemplateId"], region))
-        return {"description": params.get("description"), "distributions": params["distributions"]}
+        return {"description": params.get("description"), "distributions": params["distributions"], "timeoutMinutes": 720}
 
     def create_distribution_configuration(self, params):
         fields = self._distribution_fields(params)
@@ -639,12 +638,13 @@ class ImageBuilderBackend(BaseBackend):
         """Move every unfinished build along the clock; called on reads and by the server's ticker."""
         step = CLOCK["step_seconds"]
         for record in list(self.resources["image"].values()):
-            while record["state"]["status"] not in FINAL_STATES:
-                elapsed = time.monotonic() - record["_since"]
-                if step > 0 and elapsed < step:
-                    break
-                record["_since"] += step if step > 0 else elapsed
+            # One state per step at most, each lasting a full step from when it began, so a poller sees every state
+            # even after a stall; a step of 0 finishes the build at once.
+            while record["state"]["status"] not in FINAL_STATES and time.monotonic() - record["_since"] >= step:
+                record["_since"] = time.monotonic()
                 self._next_state(record)
+                if step > 0:
+                    break
 
     def _next_state(self, record):
         status = record["state"]["status"]

@@ -7,7 +7,7 @@ from moto.core.responses import BaseResponse
 
 from tests.emulator import exceptions as err
 from tests.emulator import validation
-from tests.emulator.models import imagebuilder_backends
+from tests.emulator.models import UNSUPPORTED, imagebuilder_backends
 
 
 def _from_text(shape, text):
@@ -58,6 +58,8 @@ class ImageBuilderResponse(BaseResponse):
             return error.code, dict(headers, **{"x-amzn-ErrorType": error.error_type}), error.description
         operation_model = model.operation_model(operation)
         try:
+            if operation in UNSUPPORTED:
+                raise err.InvalidRequestException("%s is not supported by the emulator (see docs/emulator.md)" % operation)
             params = self._params(operation_model)
             validation.validate(operation_model.input_shape, params)
             result = self.imagebuilder_backend.handle(operation, params)

@@ -1,0 +1,124 @@
+"""Builds: the state walk, failure, cancel, distribution to regions (AMIs, tags, permissions, templates, SSM)."""
+import pytest
+
+from tests.emulator.tests.conftest import unique
+
+WALK = ["PENDING", "CREATING", "BUILDING", "TESTING", "DISTRIBUTING", "INTEGRATING", "AVAILABLE"]
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1"]
+
+
+def test_pipeline_execution_walks_every_state_and_distributes_to_three_regions(stack, emulator):
+    parameter = "/emulator/%s/ami" % unique()
+    template = emulator.client("ec2", "us-west-2").create_launch_template(
+        LaunchTemplateName=unique("lt"), LaunchTemplateData={"InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    distributions = [{
+        "region": region,
+        "amiDistributionConfiguration": {"name": "golden-{{imagebuilder:buildDate}}", "amiTags": {"team": "platform"},
+                                         "launchPermission": {"userIds": ["111122223333"]}},
+        "ssmParameterConfigurations": [{"parameterName": parameter}],
+    } for region in REGIONS]
+    distributions[1]["launchTemplateConfigurations"] = [{"launchTemplateId": template, "setDefaultVersion": True}]
+    pipeline = stack.pipeline(distribution=stack.distribution(distributions))
+    arn = stack.ib.start_image_pipeline_execution(imagePipelineArn=pipeline)["imageBuildVersionArn"]
+    assert arn.endswith("/1.0.0/1")
+    image, seen = stack.wait(arn)
+    assert seen == WALK
+    amis = image["outputResources"]["amis"]
+    assert [ami["region"] for ami in amis] == REGIONS
+    for ami in amis:
+        ec2 = emulator.client("ec2", ami["region"])
+        described = ec2.describe_images(ImageIds=[ami["image"]])["Images"][0]
+        assert described["Name"] == ami["name"] and described["Name"].startswith("golden-20")
+        assert "{{" not in described["Name"]
+        tags = {t["Key"]: t["Value"] for t in described["Tags"]}
+        assert tags["team"] == "platform" and tags["Ec2ImageBuilderArn"] == arn
+        permissions = ec2.describe_image_attribute(ImageId=ami["image"], Attribute="launchPermission")["LaunchPermissions"]
+        assert {"UserId": "111122223333"} in permissions
+        value = emulator.client("ssm", ami["region"]).get_parameter(Name=parameter)["Parameter"]["Value"]
+        assert value == ami["image"]
+    versions = emulator.client("ec2", "us-west-2").describe_launch_template_versions(LaunchTemplateId=template)["LaunchTemplateVersions"]
+    latest = max(versions, key=lambda v: v["VersionNumber"])
+    assert latest["VersionNumber"] == 2 and latest["DefaultVersion"] is True
+    assert latest["LaunchTemplateData"]["ImageId"] == amis[1]["image"]
+    listed = stack.ib.list_image_pipeline_images(imagePipelineArn=pipeline)["imageSummaryList"]
+    assert [item["arn"] for item in listed] == [arn]
+    got = stack.ib.get_image_pipeline(imagePipelineArn=pipeline)["imagePipeline"]
+    assert got["lastRunStatus"] == "AVAILABLE" and "dateLastRun" in got
+
+
+def test_create_image_build_versions_and_listing(stack):
+    recipe, infrastructure = stack.recipe(), stack.infrastructure()
+    first = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)
+    second = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
+    assert first["imageBuildVersionArn"].endswith("/1.0.0/1") and second.endswith("/1.0.0/2")
+    assert first["latestVersionReferences"]["latestVersionArn"].endswith("/x.x.x")
+    stack.wait(second)
+    version_arn = second.rsplit("/", 1)[0]
+    builds = stack.ib.list_image_build_versions(imageVersionArn=version_arn)["imageSummaryList"]
+    assert sorted(b["arn"] for b in builds) == sorted([first["imageBuildVersionArn"], second])
+    name = recipe.split("/")[-2]
+    versions = stack.ib.list_images(filters=[{"name": "name", "values": [name]}])["imageVersionList"]
+    assert [v["arn"] for v in versions] == [version_arn]
+    image = stack.ib.get_image(imageBuildVersionArn=version_arn.rsplit("/", 1)[0] + "/x.x.x")["image"]
+    assert image["arn"] == second and image["imageRecipe"]["arn"] == recipe
+    assert image["outputResources"]["amis"][0]["region"] == "us-east-1"  # no distribution: the build region
+    assert stack.ib.list_image_packages(imageBuildVersionArn=second)["imagePackageList"] == []
+
+
+def test_a_component_step_named_emulator_fail_fails_the_build(stack):
+    recipe = stack.recipe([stack.component(step="emulator-fail")])
+    pipeline = stack.pipeline(recipe=recipe)
+    arn = stack.ib.start_image_pipeline_execution(imagePipelineArn=pipeline)["imageBuildVersionArn"]
+    image, seen = stack.wait(arn)
+    assert seen[-1] == "FAILED" and "BUILDING" in seen and "AVAILABLE" not in seen
+    assert "emulator-fail" in image["state"]["reason"]
+    assert image["outputResources"]["amis"] == []
+    assert stack.ib.get_image_pipeline(imagePipelineArn=pipeline)["imagePipeline"]["lastRunStatus"] == "FAILED"
+
+
+def test_cancel_and_dependencies_of_a_building_image(stack, emulator):
+    emulator.admin("POST", "clock", {"step_seconds": 30})
+    try:
+        recipe, infrastructure = stack.recipe(), stack.infrastructure()
+        arn = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
+        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
+            stack.ib.delete_image(imageBuildVersionArn=arn)
+        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
+            stack.ib.delete_image_recipe(imageRecipeArn=recipe)
+        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
+            stack.ib.delete_infrastructure_configuration(infrastructureConfigurationArn=infrastructure)
+        assert stack.ib.cancel_image_creation(imageBuildVersionArn=arn)["imageBuildVersionArn"] == arn
+        image = stack.ib.get_image(imageBuildVersionArn=arn)["image"]
+        assert image["state"]["status"] == "CANCELLED"
+        with pytest.raises(stack.ib.exceptions.ResourceInUseException):
+            stack.ib.cancel_image_creation(imageBuildVersionArn=arn)
+        stack.ib.delete_image(imageBuildVersionArn=arn)
+        stack.ib.delete_image_recipe(imageRecipeArn=recipe)
+    finally:
+        emulator.admin("POST", "clock", {"step_seconds": 0.2})
+
+
+def test_clock_step_zero_finishes_at_once(stack, emulator):
+    emulator.admin("POST", "clock", {"step_seconds": 0})
+    try:
+        arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
+        assert stack.ib.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == "AVAILABLE"
+    finally:
+        emulator.admin("POST", "clock", {"step_seconds": 0.2})
+
+
+def test_amis_appear_without_polling_the_image(stack, emulator):
+    """The server's ticker finishes builds even when nobody calls GetImage."""
+    import time
+
+    name = unique("nopoll")
+    distribution = stack.distribution([{"region": "eu-west-1", "amiDistributionConfiguration": {"name": name + "-{{imagebuilder:buildDate}}"}}])
+    stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
+                          distributionConfigurationArn=distribution)
+    ec2 = emulator.client("ec2", "eu-west-1")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [name + "-*"]}])["Images"]:
+            return
+        time.sleep(0.1)
+    raise AssertionError("no AMI named %s-* appeared" % name)
