@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, amiforge developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Tags on Image Builder resources (no 'resource_tags' alias: infrastructure
+    # configurations have an API field of that name).
+    TAGS = r"""
+options:
+  tags:
+    description:
+      - Tags for the resource, as a dictionary.
+      - When unset, the resource's tags are left as they are.
+    type: dict
+  purge_tags:
+    description:
+      - When O(tags) is set, remove the tags that are not in it.
+      - Keys that begin with V(aws:) are reserved by AWS and never removed.
+    type: bool
+    default: true
+"""
+
+    # What every resource module shares.
+    STATE = r"""
+options:
+  state:
+    description:
+      - V(present) creates or updates the resource, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Supports check mode (no write call is made; the result predicts C(changed) and the diff) and diff mode
+    (C(diff.before) and C(diff.after) in snake_case).
+  - Calls are retried with backoff on throttling and on server errors; creates carry a C(clientToken) so a retried
+    request is never applied twice.
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status it predicts without modifying the target.
+    support: full
+  diff_mode:
+    description: Returns what has changed (or would change in check mode) in diff mode.
+    support: full
+"""
+
+    # Versioned, immutable resources.
+    VERSIONED = r"""
+options:
+  version:
+    description:
+      - The semantic version (V(major.minor.patch)) to ensure.
+      - When unset, the latest version is compared with the wanted content; if it differs, the next version
+        is created (see O(version_bump)); if there is none yet, V(1.0.0) is created.
+      - When set to a version that exists with other content, the task fails, because versions are immutable.
+      - With O(state=absent), only this version is deleted.
+    type: str
+  version_bump:
+    description:
+      - Which part of the version grows when the content changes and O(version) is unset.
+    type: str
+    choices: [patch, minor, major]
+    default: patch
+  keep_versions:
+    description:
+      - After a converge, delete versions older than the newest O(keep_versions).
+      - Versions still used by something (a recipe, pipeline or image) are kept and listed in RV(kept_in_use).
+      - When unset, no version is deleted.
+    type: int
+"""
+
+    # The _info modules.
+    INFO = r"""
+attributes:
+  check_mode:
+    description: Can run in check mode.
+    support: full
+    details: This module only reads.
+  diff_mode:
+    description: Would return what changed in diff mode.
+    support: none
+"""

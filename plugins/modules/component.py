@@ -1,0 +1,278 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, amiforge developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: component
+short_description: Manage EC2 Image Builder components, with automatic semantic versions
+version_added: 0.1.0
+description:
+  - Creates EC2 Image Builder components (AWSTOE documents that install, configure or test software on an image).
+  - Components are immutable. When the wanted content differs from the latest version, the next semantic version
+    is created; when it is the same, nothing is written.
+  - The document is validated offline before any API call, so a broken document fails in a second instead of
+    after a build.
+author:
+  - amiforge developers
+options:
+  name:
+    description:
+      - The component's name.
+    type: str
+    required: true
+  platform:
+    description:
+      - The operating system platform of the component.
+    type: str
+    choices: [Linux, Windows, macOS]
+    default: Linux
+  data:
+    description:
+      - The component document, as YAML text or as a dictionary (which is written out as YAML).
+      - Compared with the latest version as parsed YAML, so formatting and key order do not make a new version.
+      - Mutually exclusive with O(uri).
+    type: raw
+  uri:
+    description:
+      - The S3 URI (V(s3://bucket/key)) of the component document, instead of O(data).
+      - The object is read to compare its content with the latest version.
+    type: str
+  validate:
+    description:
+      - Validate the document (AWSTOE schema, actions and their inputs, step references) before any API call and
+        fail listing every error found.
+    type: bool
+    default: true
+  description:
+    description:
+      - A description of the component.
+    type: str
+  change_description:
+    description:
+      - What changed in this version. Sent with a new version; not compared, so changing it alone makes no new version.
+    type: str
+  supported_os_versions:
+    description:
+      - The operating system versions the component supports, for example V(Amazon Linux 2023).
+    type: list
+    elements: str
+  kms_key_id:
+    description:
+      - The KMS key used to encrypt the component.
+    type: str
+extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.tags
+  - amiforge.imagebuilder.imagebuilder.state
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Install and configure nginx (a new version appears whenever the document changes)
+  amiforge.imagebuilder.component:
+    name: install-nginx
+    description: Installs nginx
+    data:
+      name: install-nginx
+      schemaVersion: 1.0
+      phases:
+        - name: build
+          steps:
+            - name: Install
+              action: ExecuteBash
+              inputs:
+                commands:
+                  - sudo dnf install -y nginx
+        - name: validate
+          steps:
+            - name: Check
+              action: ExecuteBash
+              inputs:
+                commands:
+                  - nginx -v
+    keep_versions: 5
+    tags:
+      team: platform
+
+- name: A component whose document lives in S3
+  amiforge.imagebuilder.component:
+    name: cis-level1
+    uri: s3://my-components/cis-level1.yml
+    version: 2.0.0
+
+- name: Delete every version of a component
+  amiforge.imagebuilder.component:
+    name: install-nginx
+    state: absent
+"""
+
+RETURN = r"""
+arn:
+  description: The ARN of the component build version (created, unchanged or predicted).
+  returned: when state is present
+  type: str
+  sample: arn:aws:imagebuilder:us-east-1:123456789012:component/install-nginx/1.0.1/1
+version:
+  description: The semantic version the task converged to.
+  returned: when state is present
+  type: str
+  sample: 1.0.1
+component:
+  description: The component, in snake_case, as the API returns it.
+  returned: when state is present
+  type: dict
+  sample: {"arn": "arn:aws:imagebuilder:us-east-1:123456789012:component/install-nginx/1.0.1/1", "name": "install-nginx",
+           "version": "1.0.1", "platform": "Linux", "data": "name: install-nginx\n...", "tags": {"team": "platform"}}
+deleted_versions:
+  description: ARNs of the versions deleted (by O(state=absent) or O(keep_versions)).
+  returned: always
+  type: list
+  elements: str
+kept_in_use:
+  description: ARNs of versions that O(keep_versions) would delete but that are still in use.
+  returned: always
+  type: list
+  elements: str
+"""
+
+try:
+    import yaml
+except ImportError:
+    yaml = None
+
+from ansible.module_utils.common.text.converters import to_text
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
+    ImageBuilder, VersionedResource, exit_resource, parse_version, semver_of,
+)
+
+
+def load_document(module):
+    """The document as YAML text, and as parsed YAML for comparison."""
+    data = module.params["data"]
+    if isinstance(data, dict):
+        return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), data
+    try:
+        parsed = yaml.safe_load(data)
+    except yaml.YAMLError as error:
+        module.fail_json(msg="data: the component document is not valid YAML: %s" % error)
+    if not isinstance(parsed, dict):
+        module.fail_json(msg="data: the component document must be a YAML mapping with 'schemaVersion' and 'phases', got %s"
+                         % type(parsed).__name__)
+    return data, parsed
+
+
+def fetch_uri(module):
+    bucket, _sep, key = module.params["uri"][len("s3://"):].partition("/")
+    s3 = module.client("s3")
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except Exception as error:  # pylint: disable=broad-except
+        module.fail_json(msg="uri: cannot read %s: %s" % (module.params["uri"], to_text(error)))
+    try:
+        return yaml.safe_load(body)
+    except yaml.YAMLError as error:
+        module.fail_json(msg="uri: %s is not valid YAML: %s" % (module.params["uri"], error))
+
+
+def check_document(module, text):
+    if not module.params["validate"]:
+        return
+    errors = [finding for finding in validate_document(text, platform=module.params["platform"], kind="component")
+              if finding.severity == "error"]
+    if errors:
+        module.fail_json(msg="data: the component document has %d error(s): %s" % (
+            len(errors), "; ".join("%s: %s" % (finding.path or "(document)", finding.message) for finding in errors)),
+            findings=[finding.to_dict() for finding in errors])
+
+
+def parsed_data(value):
+    """Components compare their document as parsed YAML."""
+    if isinstance(value.get("data"), str):
+        try:
+            value = dict(value, data=yaml.safe_load(value["data"]))
+        except yaml.YAMLError:
+            pass
+    return value
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        version=dict(type="str"),
+        version_bump=dict(type="str", choices=["patch", "minor", "major"], default="patch"),
+        platform=dict(type="str", choices=["Linux", "Windows", "macOS"], default="Linux"),
+        data=dict(type="raw"),
+        uri=dict(type="str"),
+        validate=dict(type="bool", default=True),
+        description=dict(type="str"),
+        change_description=dict(type="str"),
+        supported_os_versions=dict(type="list", elements="str"),
+        kms_key_id=dict(type="str"),
+        keep_versions=dict(type="int"),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[("data", "uri")],
+        required_if=[("state", "present", ("data", "uri"), True)],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if yaml is None:
+        module.fail_json(msg="PyYAML is required on the host that runs this module (pip install PyYAML)")
+    if params["version"] and not parse_version(params["version"]):
+        module.fail_json(msg="version: %r is not a semantic version; use major.minor.patch, e.g. 1.0.0" % params["version"])
+    if params["keep_versions"] is not None and params["keep_versions"] < 1:
+        module.fail_json(msg="keep_versions: must be at least 1 (the version just converged is always kept)")
+    if params["uri"] and not params["uri"].startswith("s3://"):
+        module.fail_json(msg="uri: %r is not an S3 URI; use s3://bucket/key" % params["uri"])
+    if params["data"] is not None and not isinstance(params["data"], (str, dict)):
+        module.fail_json(msg="data: give the component document as YAML text or as a dictionary")
+
+    api = ImageBuilder(module)
+    manager = VersionedResource(api, "component", ["description", "platform", "supportedOsVersions", "data", "kmsKeyId"],
+                                normalize=parsed_data, unordered=("supportedOsVersions",))
+    if params["state"] == "absent":
+        changed, deleted, diff = manager.ensure_absent(params["name"], params["version"])
+        exit_resource(module, "component", changed, {}, diff, deleted_versions=deleted, kept_in_use=[])
+
+    desired = dict(
+        platform=params["platform"], description=params["description"], changeDescription=params["change_description"],
+        supportedOsVersions=params["supported_os_versions"], kmsKeyId=params["kms_key_id"],
+    )
+    compare_as = None
+    if params["data"] is not None:
+        text, parsed = load_document(module)
+        check_document(module, text)
+        desired["data"] = text
+    else:
+        parsed = fetch_uri(module)
+        check_document(module, parsed)
+        desired["uri"] = params["uri"]
+        compare_as = dict(desired, data=parsed)
+    desired = dict((key, value) for key, value in desired.items() if value is not None)
+
+    changed, resource, diff, versions = manager.ensure_present(
+        params["name"], desired, version=params["version"], version_bump=params["version_bump"],
+        tags=params["tags"], purge_tags=params["purge_tags"], compare_as=compare_as)
+    deleted, in_use = [], []
+    if params["keep_versions"]:
+        deleted, in_use = manager.prune_versions(versions, params["keep_versions"])
+        changed = changed or bool(deleted)
+    exit_resource(module, "component", changed, resource, diff, version=semver_of(resource),
+                  deleted_versions=deleted, kept_in_use=in_use)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, amiforge developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: component_info
+short_description: Read EC2 Image Builder components
+version_added: 0.1.0
+description:
+  - Gets components by ARN or name, or lists them (all pages) with filters.
+  - With O(arn) or O(name), each item is the whole resource as the Get API returns it; otherwise each item is the summary
+    the List API returns.
+author:
+  - amiforge developers
+options:
+  name:
+    description:
+      - The name to look up. With O(name), the latest version is returned (every version with O(all_versions=true)).
+    type: str
+  arn:
+    description:
+      - The ARN to get. Returns an empty list when it does not exist.
+    type: str
+  filters:
+    description:
+      - Filters of the List API, as a dictionary of filter name to value or list of values (for example V(name), V(platform)).
+    type: dict
+  owner:
+    description:
+      - Whose resources to list.
+    type: str
+    choices: [Self, Shared, Amazon, ThirdParty, AWSMarketplace]
+    default: Self
+  all_versions:
+    description:
+      - With O(name), return every version instead of only the latest.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.info
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Get one by name
+  amiforge.imagebuilder.component_info:
+    name: golden
+  register: found
+
+- name: List all of ours
+  amiforge.imagebuilder.component_info:
+  register: everything
+"""
+
+RETURN = r"""
+components:
+  description: The components found, in snake_case.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"arn": "arn:aws:imagebuilder:us-east-1:123456789012:component/golden/1.0.0", "name": "golden"}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import info_argument_spec, run_info
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=info_argument_spec("component"), mutually_exclusive=[("name", "arn")], supports_check_mode=True)
+    run_info(module, "component", "components")
+
+
+if __name__ == "__main__":
+    main()

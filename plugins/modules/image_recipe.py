@@ -1,0 +1,263 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, amiforge developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: image_recipe
+short_description: Manage EC2 Image Builder image recipes, with automatic semantic versions
+version_added: 0.1.0
+description:
+  - Creates EC2 Image Builder image recipes, each a parent image and the components to apply to it.
+  - Recipes are immutable. When the wanted content differs from the latest version (including a component that
+    got a new version since), the next semantic version is created; when it is the same, nothing is written.
+  - Components referred to by name are pinned to their latest version at converge time, so re-running a playbook
+    after a component changed gives a new recipe version without editing any version by hand.
+author:
+  - amiforge developers
+options:
+  name:
+    description:
+      - The recipe's name.
+    type: str
+    required: true
+  description:
+    description:
+      - A description of the recipe.
+    type: str
+  parent_image:
+    description:
+      - The image the recipe starts from. An AMI id (V(ami-...)), an Image Builder image ARN (versions may use
+        V(x) wildcards), or an SSM parameter holding an AMI id (V(ssm:/aws/service/...)).
+      - Required when O(state=present).
+    type: str
+  components:
+    description:
+      - The components to run, in order. Required when O(state=present).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - A component name. Ours first; when we own none by that name, an Amazon-owned component (for example
+            V(update-linux)), which is referred to as V(x.x.x) (the latest at build time) unless O(components[].version) is set.
+          - One of O(components[].name) and O(components[].arn) is required.
+        type: str
+      arn:
+        description:
+          - The component's ARN, used as it is.
+        type: str
+      version:
+        description:
+          - The version to use with O(components[].name). V(x) wildcards are allowed (V(1.x.x)) and are resolved by
+            the service at build time. When unset, our latest version is pinned.
+        type: str
+      parameters:
+        description:
+          - Values for the component's parameters, as a dictionary of name to value (a string or a list of strings).
+        type: dict
+  block_device_mappings:
+    description:
+      - Block device mappings for the build instance and the image, as the API takes them in snake_case
+        (V(device_name), V(ebs) with V(volume_size), V(volume_type), V(encrypted), V(delete_on_termination), V(iops),
+        V(throughput), V(kms_key_id), V(snapshot_id); V(virtual_name), V(no_device)).
+    type: list
+    elements: dict
+  working_directory:
+    description:
+      - The working directory on the build instance.
+    type: str
+  systems_manager_agent:
+    description:
+      - What to do with the Systems Manager agent after the build.
+    type: dict
+    suboptions:
+      uninstall_after_build:
+        description:
+          - Remove the agent from the image when the build is done.
+        type: bool
+  user_data_override:
+    description:
+      - User data (base64) to run on the build instance instead of the default.
+    type: str
+  ami_tags:
+    description:
+      - Tags for the AMIs built from this recipe.
+    type: dict
+extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.tags
+  - amiforge.imagebuilder.imagebuilder.state
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: A recipe from the latest Amazon Linux 2023, our components pinned to their latest versions
+  amiforge.imagebuilder.image_recipe:
+    name: golden-al2023
+    parent_image: ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+    components:
+      - name: update-linux
+      - name: install-nginx
+      - name: os-hardening
+        parameters:
+          profile: server
+    block_device_mappings:
+      - device_name: /dev/xvda
+        ebs:
+          volume_size: 20
+          volume_type: gp3
+          encrypted: true
+          delete_on_termination: true
+    systems_manager_agent:
+      uninstall_after_build: false
+    ami_tags:
+      os: al2023
+    keep_versions: 10
+
+- name: Delete one version of a recipe
+  amiforge.imagebuilder.image_recipe:
+    name: golden-al2023
+    version: 1.0.3
+    state: absent
+"""
+
+RETURN = r"""
+arn:
+  description: The ARN of the recipe version (created, unchanged or predicted).
+  returned: when state is present
+  type: str
+  sample: arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden-al2023/1.0.4
+version:
+  description: The semantic version the task converged to.
+  returned: when state is present
+  type: str
+  sample: 1.0.4
+image_recipe:
+  description: The recipe, in snake_case, as the API returns it.
+  returned: when state is present
+  type: dict
+  sample: {"arn": "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden-al2023/1.0.4", "name": "golden-al2023",
+           "version": "1.0.4", "parent_image": "ami-0abcdef1234567890",
+           "components": [{"component_arn": "arn:aws:imagebuilder:us-east-1:123456789012:component/install-nginx/1.0.1"}]}
+deleted_versions:
+  description: ARNs of the versions deleted (by O(state=absent) or O(keep_versions)).
+  returned: always
+  type: list
+  elements: str
+kept_in_use:
+  description: ARNs of versions that O(keep_versions) would delete but that are still in use (by a pipeline or image).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
+    ImageBuilder, References, VersionedResource, exit_resource, parse_version, semver_of, require_parent_image, to_api,
+)
+
+
+def component_configurations(module, references):
+    """The recipe's components as the API takes them, names resolved to ARNs."""
+    configurations = []
+    for index, component in enumerate(module.params["components"]):
+        option = "components[%d]" % index
+        if bool(component.get("name")) == bool(component.get("arn")):
+            module.fail_json(msg="%s: give exactly one of 'name' and 'arn'" % option)
+        if component.get("arn"):
+            arn = references.resolve("component", component["arn"], option + ".arn")
+        else:
+            arn = references.latest("component", component["name"], component.get("version"), option=option + ".name")
+        configuration = dict(componentArn=arn)
+        if component.get("parameters"):
+            configuration["parameters"] = [
+                dict(name=name, value=[str(item) for item in value] if isinstance(value, list) else [str(value)])
+                for name, value in sorted(component["parameters"].items())]
+        configurations.append(configuration)
+    return configurations
+
+
+def sorted_parameters(value):
+    for component in value.get("components") or []:
+        if component.get("parameters"):
+            component["parameters"] = sorted(component["parameters"], key=lambda item: item.get("name"))
+    return value
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        version=dict(type="str"),
+        version_bump=dict(type="str", choices=["patch", "minor", "major"], default="patch"),
+        description=dict(type="str"),
+        parent_image=dict(type="str"),
+        components=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str"), arn=dict(type="str"), version=dict(type="str"), parameters=dict(type="dict"),
+        )),
+        block_device_mappings=dict(type="list", elements="dict"),
+        working_directory=dict(type="str"),
+        systems_manager_agent=dict(type="dict", options=dict(uninstall_after_build=dict(type="bool"))),
+        user_data_override=dict(type="str"),
+        ami_tags=dict(type="dict"),
+        keep_versions=dict(type="int"),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ("parent_image", "components"))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["version"] and not parse_version(params["version"]):
+        module.fail_json(msg="version: %r is not a semantic version; use major.minor.patch, e.g. 1.0.0" % params["version"])
+    if params["keep_versions"] is not None and params["keep_versions"] < 1:
+        module.fail_json(msg="keep_versions: must be at least 1 (the version just converged is always kept)")
+
+    api = ImageBuilder(module)
+    manager = VersionedResource(
+        api, "image_recipe",
+        ["description", "components", "parentImage", "blockDeviceMappings", "workingDirectory", "additionalInstanceConfiguration", "amiTags"],
+        normalize=sorted_parameters,
+        defaults=dict(additionalInstanceConfiguration=dict(systemsManagerAgent=dict(uninstallAfterBuild=False))),
+    )
+    if params["state"] == "absent":
+        changed, deleted, diff = manager.ensure_absent(params["name"], params["version"])
+        exit_resource(module, "image_recipe", changed, {}, diff, deleted_versions=deleted, kept_in_use=[])
+
+    if not params["components"]:
+        module.fail_json(msg="components: a recipe needs at least one component")
+    additional = to_api(dict(systems_manager_agent=params["systems_manager_agent"], user_data_override=params["user_data_override"]))
+    desired = dict(
+        description=params["description"],
+        parentImage=params["parent_image"],
+        components=component_configurations(module, References(api)),
+        blockDeviceMappings=to_api(params["block_device_mappings"]),
+        workingDirectory=params["working_directory"],
+        additionalInstanceConfiguration=additional or None,
+        amiTags=params["ami_tags"],
+    )
+    desired = dict((key, value) for key, value in desired.items() if value is not None)
+
+    changed, resource, diff, versions = manager.ensure_present(
+        params["name"], desired, version=params["version"], version_bump=params["version_bump"],
+        tags=params["tags"], purge_tags=params["purge_tags"],
+        before_write=lambda: require_parent_image(module, params["parent_image"]))
+    deleted, in_use = [], []
+    if params["keep_versions"]:
+        deleted, in_use = manager.prune_versions(versions, params["keep_versions"])
+        changed = changed or bool(deleted)
+    exit_resource(module, "image_recipe", changed, resource, diff, version=semver_of(resource),
+                  deleted_versions=deleted, kept_in_use=in_use)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Integration tests: real playbooks run by ansible-playbook against the emulator.
+
+``play(tasks)`` writes a one-play playbook, runs it with the JSON callback and returns the
+results of its tasks; ``writes()`` reads the emulator's call log for the write calls that
+succeeded since the last ``reset_calls()``, which is how "no write call" claims are proven.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.conftest import COLLECTIONS, ROOT
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head")
+
+
+class PlayResult:
+    def __init__(self, completed):
+        self.completed = completed
+        try:
+            self.report = json.loads(completed.stdout[completed.stdout.index("{"):])
+        except ValueError:
+            raise AssertionError("ansible-playbook printed no JSON report:\n%s\n%s" % (completed.stdout, completed.stderr))
+        self.tasks = self.report["plays"][0]["tasks"] if self.report["plays"] else []
+
+    @property
+    def results(self):
+        """One result per task, in order (the localhost result)."""
+        return [task["hosts"]["localhost"] for task in self.tasks]
+
+    def __getitem__(self, index):
+        return self.results[index]
+
+    @property
+    def failed(self):
+        return any(result.get("failed") for result in self.results)
+
+    @property
+    def changed(self):
+        return [bool(result.get("changed")) for result in self.results]
+
+
+def writes_in(calls):
+    """Operations of the Image Builder write calls that succeeded."""
+    return [call["operation"] for call in calls
+            if call.get("service") == "imagebuilder" and not call["operation"].startswith(READ_PREFIXES)
+            and int(call.get("status", 500)) < 300]
+
+
+@pytest.fixture(scope="session")
+def play(emulator, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("plays")
+    counter = [0]
+
+    def run(tasks, check=False, diff=False, extra_vars=None, expect_failure=False, gather=None):
+        counter[0] += 1
+        playbook = folder / ("play%03d.yml" % counter[0])
+        playbook.write_text(yaml.safe_dump([dict(hosts="localhost", gather_facts=False, tasks=tasks)], sort_keys=False))
+        env = dict(os.environ, **emulator.env)
+        env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+                   ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+                   ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
+                   AWS_ACCESS_KEY_ID="AKIAEMULATOREXAMPLE", AWS_SECRET_ACCESS_KEY="emulator-secret-key-example")
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if extra_vars:
+            command += ["-e", json.dumps(extra_vars)]
+        completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        result = PlayResult(completed)
+        if not expect_failure:
+            assert not result.failed, json.dumps(result.results, indent=1)[:6000]
+        return result
+
+    return run
+
+
+@pytest.fixture
+def writes(emulator):
+    """``writes()`` returns the successful write calls since the test started or since the
+    previous ``writes()``, and starts counting anew."""
+    emulator.reset_calls()
+
+    def since_last():
+        calls = emulator.calls()
+        emulator.reset_calls()
+        return writes_in(calls)
+
+    return since_last
+
+
+@pytest.fixture(scope="session")
+def linux_ami(emulator):
+    """An Amazon Linux 2023 x86_64 AMI that the emulator's EC2 (moto's built-in images) knows."""
+    images = emulator.client("ec2").describe_images(
+        Owners=["amazon"], Filters=[dict(Name="name", Values=["al2023-ami-2023*-kernel-6.1-x86_64"])])["Images"]
+    assert images, "moto's built-in images have no Amazon Linux 2023 AMI"
+    return images[0]["ImageId"]

@@ -1,0 +1,161 @@
+"""amiforge.imagebuilder.component against the emulator: versions follow content, re-runs
+write nothing, check mode predicts without writing, bad input fails before any write."""
+import uuid
+
+import pytest
+
+
+def document(message="hello"):
+    return dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
+        dict(name="Say", action="ExecuteBash", inputs=dict(commands=["echo %s" % message]))])])
+
+
+def component_task(name, **options):
+    options.setdefault("data", document())
+    return {"name": "component", "amiforge.imagebuilder.component": dict(name=name, **options), "register": "out"}
+
+
+@pytest.fixture
+def name():
+    return "it-" + uuid.uuid4().hex[:10]
+
+
+def versions_in_emulator(emulator, name):
+    client = emulator.client("imagebuilder")
+    listed = client.list_components(owner="Self", filters=[dict(name="name", values=[name])], byName=True)["componentVersionList"]
+    return sorted(item["arn"].rsplit("/", 1)[1] for item in listed)
+
+
+def test_create_then_rerun_is_unchanged(play, writes, emulator, name):
+    first = play([component_task(name, tags=dict(team="platform"))])
+    assert first[0]["changed"] is True
+    assert first[0]["version"] == "1.0.0"
+    assert first[0]["arn"].endswith(":component/%s/1.0.0/1" % name)
+    assert writes() == ["CreateComponent"]
+    got = emulator.client("imagebuilder").get_component(componentBuildVersionArn=first[0]["arn"])["component"]
+    assert got["tags"] == {"team": "platform"} and "echo hello" in got["data"]
+
+    emulator.reset_calls()
+    second = play([component_task(name, tags=dict(team="platform"))])
+    assert second[0]["changed"] is False
+    assert second[0]["arn"] == first[0]["arn"]
+    assert writes() == []
+
+
+def test_same_document_written_differently_is_unchanged(play, writes, name):
+    play([component_task(name)])
+    writes()
+    text = "phases:\n  - steps:\n      - inputs: {commands: ['echo hello']}\n        action: ExecuteBash\n        name: Say\n    name: build\nschemaVersion: 1.0\nname: doc\n"
+    result = play([component_task(name, data=text)])
+    assert result[0]["changed"] is False
+    assert writes() == []
+
+
+def test_content_change_creates_next_version(play, writes, emulator, name):
+    play([component_task(name)])
+    writes()  # forget the first version's create
+    patch = play([component_task(name, data=document("changed"))])
+    assert (patch[0]["changed"], patch[0]["version"]) == (True, "1.0.1")
+    minor = play([component_task(name, data=document("again"), version_bump="minor")])
+    assert minor[0]["version"] == "1.1.0"
+    major = play([component_task(name, data=document("big"), version_bump="major")])
+    assert major[0]["version"] == "2.0.0"
+    assert versions_in_emulator(emulator, name) == ["1.0.0", "1.0.1", "1.1.0", "2.0.0"]
+
+
+def test_change_description_alone_makes_no_version(play, writes, name):
+    play([component_task(name)])
+    writes()
+    result = play([component_task(name, change_description="just words")])
+    assert result[0]["changed"] is False
+
+
+def test_check_mode_predicts_without_writing(play, writes, emulator, name):
+    emulator.reset_calls()
+    created = play([component_task(name)], check=True)
+    assert created[0]["changed"] is True and created[0]["version"] == "1.0.0"
+    assert writes() == [] and versions_in_emulator(emulator, name) == []
+
+    play([component_task(name)])
+    emulator.reset_calls()
+    predicted = play([component_task(name, data=document("next"))], check=True, diff=True)
+    assert predicted[0]["changed"] is True
+    assert predicted[0]["diff"]["before"]["version"] == "1.0.0"
+    assert predicted[0]["diff"]["after"]["version"] == "1.0.1"
+    assert writes() == []
+    assert versions_in_emulator(emulator, name) == ["1.0.0"]
+
+
+def test_diff_shows_document_as_written(play, name):
+    result = play([component_task(name)], diff=True)
+    after = result[0]["diff"]["after"]
+    assert after["data"]["schemaVersion"] == 1.0, "the document's own keys must not be rewritten to snake_case"
+    assert after["platform"] == "Linux"
+
+
+def test_tags_are_added_and_purged_without_new_version(play, writes, emulator, name):
+    play([component_task(name, tags=dict(a="1", b="2"))])
+    writes()
+    added = play([component_task(name, tags=dict(a="1", b="2", c="3"), purge_tags=False)])
+    assert added[0]["changed"] is True and added[0]["version"] == "1.0.0"
+    assert writes() == ["TagResource"]
+    emulator.reset_calls()
+    purged = play([component_task(name, tags=dict(a="1"))])
+    assert purged[0]["changed"] is True
+    assert writes() == ["UntagResource"]
+    tags = emulator.client("imagebuilder").list_tags_for_resource(resourceArn=purged[0]["arn"])["tags"]
+    assert tags == {"a": "1"}
+
+
+def test_explicit_version_with_other_content_fails_clearly(play, writes, name):
+    play([component_task(name, version="1.2.3")])
+    writes()
+    result = play([component_task(name, version="1.2.3", data=document("other"))], expect_failure=True)
+    assert result[0]["failed"] and "immutable" in result[0]["msg"] and "version" in result[0]["msg"]
+    assert writes() == []
+    same = play([component_task(name, version="1.2.3")])
+    assert same[0]["changed"] is False
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(version="1.0"), "version: '1.0' is not a semantic version"),
+    (dict(uri="s3://bucket/doc.yml"), "mutually exclusive: data|uri"),
+    (dict(data="phases: [unclosed"), "data: the component document is not valid YAML"),
+    (dict(data="- just\n- a list\n"), "data: the component document must be a YAML mapping"),
+    (dict(data=dict(schemaVersion=1.0, phases=[dict(name="build", steps=[dict(name="X", action="NoSuchAction")])])), "data: the component document has"),
+    (dict(uri="https://example.invalid/doc.yml", data=None), "uri: 'https://example.invalid/doc.yml' is not an S3 URI"),
+    (dict(keep_versions=0), "keep_versions: must be at least 1"),
+])
+def test_bad_input_fails_before_any_write(play, writes, emulator, name, options, message):
+    task = component_task(name, **options)
+    if options.get("data", "") is None:
+        del task["amiforge.imagebuilder.component"]["data"]
+    result = play([task], expect_failure=True)
+    assert result[0]["failed"]
+    assert message in result[0]["msg"], result[0]["msg"]
+    assert writes() == []
+    assert versions_in_emulator(emulator, name) == []
+
+
+def test_keep_versions_prunes_old_unused_versions_and_keeps_those_in_use(play, writes, emulator, name, linux_ami):
+    for message in ("v1", "v2", "v3"):
+        play([component_task(name, data=document(message))])
+    recipe = "it-recipe-" + name
+    play([{"amiforge.imagebuilder.image_recipe": dict(
+        name=recipe, parent_image=linux_ami, components=[dict(name=name, version="1.0.0")])}])
+    result = play([component_task(name, data=document("v4"), keep_versions=1)])
+    assert result[0]["version"] == "1.0.3"
+    assert [arn.split("/")[-1] for arn in result[0]["deleted_versions"]] == ["1.0.1", "1.0.2"]
+    assert [arn.split("/")[-1] for arn in result[0]["kept_in_use"]] == ["1.0.0"]
+    assert versions_in_emulator(emulator, name) == ["1.0.0", "1.0.3"]
+
+
+def test_absent_deletes_every_version_and_rerun_is_unchanged(play, writes, emulator, name):
+    play([component_task(name), component_task(name, data=document("two"))])
+    emulator.reset_calls()
+    task = {"amiforge.imagebuilder.component": dict(name=name, state="absent")}
+    gone = play([task])
+    assert gone[0]["changed"] is True and len(gone[0]["deleted_versions"]) == 2
+    assert versions_in_emulator(emulator, name) == []
+    again = play([task])
+    assert again[0]["changed"] is False
