@@ -192,12 +192,10 @@ def _strings(value, path):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            for found in _strings(item, _join(path, key)):
-                yield found
+            yield from _strings(item, _join(path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            for found in _strings(item, _join(path, index)):
-                yield found
+            yield from _strings(item, _join(path, index))
 
 
 def parse_document(text):
@@ -934,6 +932,14 @@ def json_schema():
     variable = {"type": "object", "minProperties": 1, "maxProperties": 1,
                 "propertyNames": {"pattern": VARIABLE_NAME.pattern},
                 "additionalProperties": {"type": "object", "required": ["type"], "properties": {"type": {"const": "string"}}}}
+    for_loop = {"type": "object", "required": ["start", "end", "updateBy"],
+                "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
+                               "updateBy": {"type": "integer", "not": {"const": 0}}}}
+    for_each = {"oneOf": [{"type": "array", "minItems": 1, "items": {"type": ["string", "number"]}},
+                          {"type": "object", "required": ["list"],
+                           "properties": {"list": {"type": "string"}, "delimiter": {"enum": list(LOOP_DELIMITERS)}}}]}
+    loop = {"type": "object", "oneOf": [{"required": ["for"]}, {"required": ["forEach"]}],
+            "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}, "for": for_loop, "forEach": for_each}}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://github.com/amiforge/amiforge.imagebuilder/plugins/module_utils/component_document_schema.json",
@@ -959,16 +965,7 @@ def json_schema():
                                     "onFailure": {"enum": list(ON_FAILURE)}, "maxAttempts": {"type": "integer", "minimum": 1},
                                     "timeoutSeconds": {"anyOf": [{"const": -1}, {"type": "integer", "minimum": 1}]},
                                     "if": {"type": ["object", "array"]}, "loop": {"$ref": "#/definitions/loop"}}},
-            "loop": {"type": "object", "properties": {
-                "name": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
-                "for": {"type": "object", "required": ["start", "end", "updateBy"],
-                        "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
-                                       "updateBy": {"type": "integer", "not": {"const": 0}}}},
-                "forEach": {"oneOf": [{"type": "array", "minItems": 1, "items": {"type": ["string", "number"]}},
-                                      {"type": "object", "required": ["list"], "properties": {
-                                          "list": {"type": "string"},
-                                          "delimiter": {"enum": list(LOOP_DELIMITERS)}}}]}},
-                "oneOf": [{"required": ["for"]}, {"required": ["forEach"]}]},
+            "loop": loop,
         },
     }
 
@@ -1017,4 +1014,4 @@ def main(argv=None, stdout=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
