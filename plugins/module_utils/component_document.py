@@ -198,12 +198,34 @@ def _strings(value, path):
             yield from _strings(item, _join(path, index))
 
 
-def parse_document(text):
-    """Parse YAML (or JSON) text. Returns (document, finding-or-None)."""
-    if not HAS_YAML:
-        return None, Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")
+def _load_yaml(text):
+    """yaml.safe_load (libyaml when available) that also returns the keys repeated inside one mapping."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # pylint: disable=too-many-ancestors
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _value in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    if key_node.value in seen:
+                        duplicates.append((key_node.value, key_node.start_mark))
+                    seen.add(key_node.value)
+            return super(Loader, self).construct_mapping(node, deep)
+
+    duplicates = []
+    loader = Loader(text)
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), None  # nosec - a safe loader
+        return loader.get_single_data(), duplicates
+    finally:
+        loader.dispose()
+
+
+def parse_document(text):
+    """Parse YAML (or JSON) text. Returns (document, findings): findings is empty or holds syntax problems."""
+    if not HAS_YAML:
+        return None, [Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")]
+    try:
+        document, duplicates = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " at line %d, column %d" % (mark.line + 1, mark.column + 1) if mark is not None else ""
@@ -219,7 +241,10 @@ def parse_document(text):
             hints.append("the file has Windows (CRLF) line endings")
         if hints:
             message += " (" + "; ".join(hints) + ")"
-        return None, Finding("error", "", message, "yaml-syntax")
+        return None, [Finding("error", "", message, "yaml-syntax")]
+    return document, [Finding("error", "", "duplicate key %r at line %d, column %d: YAML keeps only the last value, so the "
+                              "earlier one is silently lost" % (key, mark.line + 1, mark.column + 1), "duplicate-key")
+                      for key, mark in duplicates]
 
 
 def validate_document(document, platform=None, kind=None):
@@ -237,10 +262,13 @@ def validate_document(document, platform=None, kind=None):
         document = document.decode("utf-8", "replace")
     if isinstance(document, str):
         # an exact str: libyaml's loader refuses str subclasses such as Ansible's tagged strings
-        document, finding = parse_document("".join((document,)))
-        if finding is not None:
-            return [finding]
+        document, syntax = parse_document("".join((document,)))
+        if document is None and syntax:
+            return syntax
+    else:
+        syntax = []
     checker = _Checker(platform)
+    checker.findings.extend(syntax)
     checker.run(document, kind)
     unique, seen = [], set()
     for finding in checker.findings:

@@ -282,6 +282,10 @@ CASES = [
      ("error", "yaml-syntax", ""), "must be quoted", False),
     ("yaml-bad-indent", "hello", TEXT("        action: ExecuteBash", "       action: ExecuteBash"),
      ("error", "yaml-syntax", ""), "line 9", False),
+    ("yaml-duplicate-key", "hello", TEXT("        action: ExecuteBash\n", "        action: ExecuteBash\n        action: ExecuteBinary\n"),
+     ("error", "duplicate-key", ""), "duplicate key 'action' at line 10", False),
+    ("yaml-duplicate-inputs", "windows", TEXT("        inputs:\n", "        inputs: {}\n        inputs:\n"),
+     ("error", "duplicate-key", ""), "duplicate key 'inputs'", False),
     # --- workflows ------------------------------------------------------------------------------------
     ("workflow-unknown-action", "workflow", _set(_wfstep(0), "action", "LaunchInstances"),
      ("error", "unknown-action", "steps[0].action"), "did you mean 'LaunchInstance'", False),
