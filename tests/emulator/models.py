@@ -50,7 +50,7 @@ UNSUPPORTED = {
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate",
     "ListImageScanFindings", "ListImageScanFindingAggregations", "GetWorkflowExecution",
     "GetWorkflowStepExecution", "ListWorkflowStepExecutions", "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
-    "DistributeImage", "RetryImage",
+    "DistributeImage",
 }
 
 AMAZON_COMPONENTS = [  # name, version, type
@@ -729,6 +729,19 @@ class ImageBuilderBackend(BaseBackend):
         record["state"] = {"status": "CANCELLED", "reason": "Cancelled by CancelImageCreation"}
         self._finish(record, "CANCELLED")
         return {"imageBuildVersionArn": record["arn"]}
+
+    def retry_image(self, params):
+        self.advance()
+        record = self.find("image", params["imageBuildVersionArn"])
+        if record["state"]["status"] not in ("FAILED", "CANCELLED"):
+            raise err.InvalidRequestException("Only a FAILED or CANCELLED image can be retried, not %s" % record["state"]["status"])
+        recipe = record.get("imageRecipe") or record["containerRecipe"]
+        request = {"imageRecipeArn" if recipe["_kind"] == "image-recipe" else "containerRecipeArn": recipe["arn"],
+                   "infrastructureConfigurationArn": record["infrastructureConfiguration"]["arn"], "tags": record["tags"]}
+        if record.get("distributionConfiguration"):
+            request["distributionConfigurationArn"] = record["distributionConfiguration"]["arn"]
+        pipeline = self.resources["image-pipeline"].get(record.get("sourcePipelineArn") or "")
+        return {"imageBuildVersionArn": self._create_image(request, pipeline)["arn"]}
 
     def delete_image(self, params):
         self.advance()

@@ -22,6 +22,15 @@ def _from_text(shape, text):
     return text
 
 
+TAG_OPERATIONS = {"GET": "ListTagsForResource", "POST": "TagResource", "DELETE": "UntagResource"}
+
+
+def operation_from_path(method, path):
+    """Image Builder's routes are ``/OperationName`` plus ``/tags/{resourceArn}`` by method."""
+    name = path.strip("/").split("/")[0]
+    return TAG_OPERATIONS.get(method, name) if name == "tags" else name
+
+
 class ImageBuilderResponse(BaseResponse):
     def __init__(self):
         super().__init__(service_name="imagebuilder")
@@ -46,12 +55,12 @@ class ImageBuilderResponse(BaseResponse):
                 params[name] = [_from_text(member.member, v) for v in values] if member.type_name == "list" \
                     else _from_text(member, values[0])
             elif location == "uri":
-                params[name] = unquote(self.uri_match.get(wire) or self.path.split("/", 2)[-1])
+                params[name] = unquote(self.path.split("/", 2)[-1])
         return params
 
     def call_action(self):
         headers = {"content-type": "application/json"}
-        operation = self._get_action()
+        operation = operation_from_path(self.method, self.path)
         model = validation.service_model()
         if operation not in model.operation_names:
             error = err.InvalidRequestException("Unknown operation %s %s" % (self.method, self.path))

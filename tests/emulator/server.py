@@ -64,6 +64,10 @@ def _operation(environ, service):
         action = parse_qs(body.decode("utf-8", "replace")).get("Action")
     if action:
         return action[0]
+    if service == "imagebuilder":
+        from tests.emulator.responses import operation_from_path
+
+        return operation_from_path(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", ""))
     try:  # rest-json / rest-xml services (Image Builder, S3): botocore's routes through moto's router
         from moto.core.request import Request as MotoRequest
         from moto.core.routing import get_service_router

@@ -74,37 +74,45 @@ def test_a_component_step_named_emulator_fail_fails_the_build(stack):
     assert "emulator-fail" in image["state"]["reason"]
     assert image["outputResources"]["amis"] == []
     assert stack.ib.get_image_pipeline(imagePipelineArn=pipeline)["imagePipeline"]["lastRunStatus"] == "FAILED"
+    retried = stack.ib.retry_image(imageBuildVersionArn=arn)["imageBuildVersionArn"]
+    assert retried != arn and retried.rsplit("/", 1)[0] == arn.rsplit("/", 1)[0]
+    assert stack.wait(retried)[0]["state"]["status"] == "FAILED"  # the component still fails
+    with pytest.raises(stack.ib.exceptions.InvalidRequestException):
+        stack.ib.retry_image(imageBuildVersionArn=stack.ib.create_image(
+            imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"])
 
 
-def test_cancel_and_dependencies_of_a_building_image(stack, emulator):
-    emulator.admin("POST", "clock", {"step_seconds": 30})
-    try:
-        recipe, infrastructure = stack.recipe(), stack.infrastructure()
-        arn = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
-        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
-            stack.ib.delete_image(imageBuildVersionArn=arn)
-        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
-            stack.ib.delete_image_recipe(imageRecipeArn=recipe)
-        with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
-            stack.ib.delete_infrastructure_configuration(infrastructureConfigurationArn=infrastructure)
-        assert stack.ib.cancel_image_creation(imageBuildVersionArn=arn)["imageBuildVersionArn"] == arn
-        image = stack.ib.get_image(imageBuildVersionArn=arn)["image"]
-        assert image["state"]["status"] == "CANCELLED"
-        with pytest.raises(stack.ib.exceptions.ResourceInUseException):
-            stack.ib.cancel_image_creation(imageBuildVersionArn=arn)
+@pytest.fixture
+def clock(emulator):
+    """Set the build clock for one test, then put the session's value back."""
+    before = emulator.admin("GET", "clock")
+    yield lambda seconds: emulator.admin("POST", "clock", {"step_seconds": seconds})
+    emulator.admin("POST", "clock", before)
+
+
+def test_cancel_and_dependencies_of_a_building_image(stack, clock):
+    clock(30)
+    recipe, infrastructure = stack.recipe(), stack.infrastructure()
+    arn = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
+    with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
         stack.ib.delete_image(imageBuildVersionArn=arn)
+    with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
         stack.ib.delete_image_recipe(imageRecipeArn=recipe)
-    finally:
-        emulator.admin("POST", "clock", {"step_seconds": 0.2})
+    with pytest.raises(stack.ib.exceptions.ResourceDependencyException):
+        stack.ib.delete_infrastructure_configuration(infrastructureConfigurationArn=infrastructure)
+    assert stack.ib.cancel_image_creation(imageBuildVersionArn=arn)["imageBuildVersionArn"] == arn
+    image = stack.ib.get_image(imageBuildVersionArn=arn)["image"]
+    assert image["state"]["status"] == "CANCELLED"
+    with pytest.raises(stack.ib.exceptions.ResourceInUseException):
+        stack.ib.cancel_image_creation(imageBuildVersionArn=arn)
+    stack.ib.delete_image(imageBuildVersionArn=arn)
+    stack.ib.delete_image_recipe(imageRecipeArn=recipe)
 
 
-def test_clock_step_zero_finishes_at_once(stack, emulator):
-    emulator.admin("POST", "clock", {"step_seconds": 0})
-    try:
-        arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
-        assert stack.ib.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == "AVAILABLE"
-    finally:
-        emulator.admin("POST", "clock", {"step_seconds": 0.2})
+def test_clock_step_zero_finishes_at_once(stack, clock):
+    clock(0)
+    arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
+    assert stack.ib.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == "AVAILABLE"
 
 
 def test_amis_appear_without_polling_the_image(stack, emulator):

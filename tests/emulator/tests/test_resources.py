@@ -197,21 +197,18 @@ def test_lifecycle_policy_crud(stack):
         ib.get_lifecycle_policy(lifecyclePolicyArn=arn)
 
 
-@pytest.mark.parametrize("call", [
-    lambda ib: ib.import_vm_image(name="n", semanticVersion="1.0.0", platform="Linux", vmImportTaskId="import-ami-1"),
-    lambda ib: ib.get_marketplace_resource(resourceType="COMPONENT_DATA", resourceArn="arn:aws:imagebuilder:us-east-1:aws:component/a/1.0.0/1"),
-    lambda ib: ib.list_image_scan_findings(),
-    lambda ib: ib.get_lifecycle_execution(lifecycleExecutionId="lce-0123456789abcdef0"),
-    lambda ib: ib.list_waiting_workflow_steps(),
-])
-def test_out_of_scope_operations_say_so(emulator, call):
-    from tests.emulator.tests.conftest import NO_RETRY
+def test_out_of_scope_operations_say_so(emulator):
+    from botocore import xform_name
 
-    ib = emulator.client("imagebuilder", config=NO_RETRY)
-    with pytest.raises(ib.exceptions.ClientError) as excinfo:
-        call(ib)
-    assert "not supported by the emulator" in excinfo.value.response["Error"]["Message"]
-    assert error_code(excinfo) == "InvalidRequestException"
+    from tests.emulator.tests.conftest import RAW
+    from tests.emulator.tests.test_shapes import OUT_OF_SCOPE
+
+    ib = emulator.client("imagebuilder", config=RAW)
+    for operation in sorted(OUT_OF_SCOPE):
+        with pytest.raises(ib.exceptions.ClientError) as excinfo:
+            getattr(ib, xform_name(operation))()
+        assert error_code(excinfo) == "InvalidRequestException", operation
+        assert "%s is not supported by the emulator" % operation in excinfo.value.response["Error"]["Message"]
 
 
 def test_document_unused(stack):

@@ -11,7 +11,7 @@ OUT_OF_SCOPE = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate", "ListImageScanFindings",
     "ListImageScanFindingAggregations", "GetWorkflowExecution", "GetWorkflowStepExecution", "ListWorkflowStepExecutions",
-    "ListWaitingWorkflowSteps", "SendWorkflowStepAction", "DistributeImage", "RetryImage",
+    "ListWaitingWorkflowSteps", "SendWorkflowStepAction", "DistributeImage",
 }
 
 
@@ -30,6 +30,8 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     stack.wait(image)
     second = ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
     ib.cancel_image_creation(imageBuildVersionArn=second)
+    retried = ib.retry_image(imageBuildVersionArn=second)["imageBuildVersionArn"]
+    stack.wait(retried)
     ib.list_image_pipeline_images(imagePipelineArn=pipeline)
     ib.list_image_build_versions(imageVersionArn=image.rsplit("/", 1)[0])
     ib.list_images()
@@ -81,6 +83,7 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     ib.list_tags_for_resource(resourceArn=pipeline)
     ib.untag_resource(resourceArn=pipeline, tagKeys=["a"])
     ib.delete_image(imageBuildVersionArn=second)
+    ib.delete_image(imageBuildVersionArn=retried)
     ib.delete_image_pipeline(imagePipelineArn=pipeline)
     ib.delete_image(imageBuildVersionArn=image)
     ib.delete_image_recipe(imageRecipeArn=recipe)
