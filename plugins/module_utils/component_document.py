@@ -146,16 +146,17 @@ PLACEHOLDER = re.compile(r"\$\{[A-Za-z][A-Za-z0-9_:.]*\}|@@[A-Za-z0-9_]+@@")
 class Finding:
     """One problem found in a document."""
 
-    __slots__ = ("severity", "path", "message", "rule")
+    __slots__ = ("severity", "path", "message", "rule", "line")
 
-    def __init__(self, severity, path, message, rule):
+    def __init__(self, severity, path, message, rule, line=None):
         self.severity = severity
         self.path = path
         self.message = message
         self.rule = rule
+        self.line = line  # 1-based line in the YAML text, when the document was given as text
 
     def to_dict(self):
-        return {"severity": self.severity, "path": self.path, "message": self.message, "rule": self.rule}
+        return {"severity": self.severity, "path": self.path, "message": self.message, "rule": self.rule, "line": self.line}
 
     def __str__(self):
         return "%s: %s: %s" % (self.severity, self.path or "<document>", self.message)
@@ -215,17 +216,43 @@ def _load_yaml(text):
     duplicates = []
     loader = Loader(text)
     try:
-        return loader.get_single_data(), duplicates
+        root = loader.get_single_node()
+        return (loader.construct_document(root) if root is not None else None), duplicates, root
     finally:
         loader.dispose()
 
 
+def _locate(node, path):
+    """The 1-based line of the YAML node at a finding's path (keys may contain dots, such as 'instanceId.$')."""
+    rest = path
+    while rest and node is not None:
+        index = re.match(r"^\[(\d+)\]", rest)
+        if index:
+            if not isinstance(node, yaml.SequenceNode) or int(index.group(1)) >= len(node.value):
+                break
+            node, rest = node.value[int(index.group(1))], rest[index.end():]
+            continue
+        rest = rest[1:] if rest.startswith(".") else rest
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = None
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            if isinstance(name, str) and rest.startswith(name) and rest[len(name):len(name) + 1] in ("", ".", "["):
+                if found is None or len(name) >= len(found[0]):
+                    found = (name, value)
+        if found is None:
+            break
+        node, rest = found[1], rest[len(found[0]):]
+    return node.start_mark.line + 1 if node is not None else None
+
+
 def parse_document(text):
-    """Parse YAML (or JSON) text. Returns (document, findings): findings is empty or holds syntax problems."""
+    """Parse YAML (or JSON) text. Returns (document, findings, root node): findings are syntax problems."""
     if not HAS_YAML:
-        return None, [Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")]
+        return None, [Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")], None
     try:
-        document, duplicates = _load_yaml(text)
+        document, duplicates, root = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " at line %d, column %d" % (mark.line + 1, mark.column + 1) if mark is not None else ""
@@ -241,10 +268,10 @@ def parse_document(text):
             hints.append("the file has Windows (CRLF) line endings")
         if hints:
             message += " (" + "; ".join(hints) + ")"
-        return None, [Finding("error", "", message, "yaml-syntax")]
+        return None, [Finding("error", "", message, "yaml-syntax", mark.line + 1 if mark is not None else None)], None
     return document, [Finding("error", "", "duplicate key %r at line %d, column %d: YAML keeps only the last value, so the "
-                              "earlier one is silently lost" % (key, mark.line + 1, mark.column + 1), "duplicate-key")
-                      for key, mark in duplicates]
+                              "earlier one is silently lost" % (key, mark.line + 1, mark.column + 1), "duplicate-key", mark.line + 1)
+                      for key, mark in duplicates], root
 
 
 def validate_document(document, platform=None, kind=None):
@@ -262,11 +289,11 @@ def validate_document(document, platform=None, kind=None):
         document = document.decode("utf-8", "replace")
     if isinstance(document, str):
         # an exact str: libyaml's loader refuses str subclasses such as Ansible's tagged strings
-        document, syntax = parse_document("".join((document,)))
+        document, syntax, root = parse_document("".join((document,)))
         if document is None and syntax:
             return syntax
     else:
-        syntax = []
+        syntax, root = [], None
     checker = _Checker(platform)
     checker.findings.extend(syntax)
     checker.run(document, kind)
@@ -276,6 +303,8 @@ def validate_document(document, platform=None, kind=None):
         if key not in seen:
             seen.add(key)
             unique.append(finding)
+            if root is not None and finding.line is None and finding.path:
+                finding.line = _locate(root, finding.path)
     return unique
 
 
@@ -1000,7 +1029,7 @@ def json_schema():
 
 # --- command line -----------------------------------------------------------------------------------
 def main(argv=None, stdout=None):
-    """Lint files; print 'path: severity: location: message'; exit 1 when any error is found."""
+    """Lint files; print 'file[:line]: severity: location: message'; exit 1 when any error is found."""
     import argparse
     stdout = stdout or sys.stdout
     parser = argparse.ArgumentParser(prog="component-lint", description="Validate EC2 Image Builder component and workflow documents.")
@@ -1035,7 +1064,8 @@ def main(argv=None, stdout=None):
         report[name] = [finding.to_dict() for finding in findings]
         if options.format == "text":
             for finding in findings:
-                stdout.write("%s: %s: %s: %s\n" % (name, finding.severity, finding.path or "<document>", finding.message))
+                where = "%s:%d" % (name, finding.line) if finding.line else name
+                stdout.write("%s: %s: %s: %s\n" % (where, finding.severity, finding.path or "<document>", finding.message))
     if options.format == "json":
         stdout.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
     return 1 if failed else 0

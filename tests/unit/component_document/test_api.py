@@ -3,6 +3,7 @@ and robustness: no input makes the validator raise."""
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -42,7 +43,7 @@ def test_finding_fields_and_dict():
     finding = validate_document(BAD, platform="Linux")[0]
     assert isinstance(finding, Finding)
     assert finding.to_dict() == {"severity": "error", "path": "phases[0].steps[1].inputs.commands[0]",
-                                 "message": finding.message, "rule": "chaining"}
+                                 "message": finding.message, "rule": "chaining", "line": 19}
     assert "Later" in finding.message
     assert str(finding).startswith("error: phases[0].steps[1].inputs.commands[0]: ")
 
@@ -67,6 +68,16 @@ def test_invalid_yaml_is_a_finding_not_an_exception():
     findings = validate_document("phases: [\n", platform="Linux")
     assert [(f.severity, f.rule, f.path) for f in findings] == [("error", "yaml-syntax", "")]
     assert "line" in findings[0].message
+
+
+def test_lines_point_into_the_text():
+    text = GOOD.replace("action: ExecuteBash\n        inputs:\n          commands:\n            - echo '{{ build",
+                        "action: ExecuteBash\n        onFailure: Stop\n        inputs:\n          commands:\n            - echo '{{ build")
+    findings = validate_document(text.replace("{{ build.Say", "{{ build.Later"), platform="Linux")
+    assert [(f.path, f.line) for f in findings] == [("phases[0].steps[1].onFailure", 17), ("phases[0].steps[1].inputs.commands[0]", 20)]
+    assert validate_document(yaml.safe_load(text), platform="Linux")[0].line is None
+    syntax = validate_document(GOOD + "oops: [\n")
+    assert syntax[0].rule == "yaml-syntax" and syntax[0].line == 21
 
 
 def test_wrong_kind_is_reported():
@@ -124,17 +135,17 @@ def test_cli_exit_codes_and_format(tmp_path):
     assert (result.returncode, result.stdout) == (0, "")
     result = _cli(str(good), str(bad), "--platform", "Linux")
     assert result.returncode == 1
-    assert result.stdout.startswith("%s: error: phases[0].steps[1].inputs.commands[0]: " % bad)
+    assert result.stdout.startswith("%s:19: error: phases[0].steps[1].inputs.commands[0]: " % bad)
     result = _cli("--format", "json", str(bad))
     assert json.loads(result.stdout)[str(bad)][0]["rule"] == "chaining"
     result = _cli("-", stdin="schemaVersion: 1.0\nphases: {}\n")
-    assert result.returncode == 1 and "-: error: phases: " in result.stdout
+    assert result.returncode == 1 and "-:2: error: phases: " in result.stdout
 
 
 def test_cli_on_the_corpus(corpus_dir):
     files = [os.path.join(corpus_dir, entry[0]) for entry in VERDICTS]
     result = _cli("--severity", "error", *files)
-    failing = sorted(set(line.split(": ")[0] for line in result.stdout.splitlines()))
+    failing = sorted(set(re.match(r"^(.*?)(?::\d+)?: error: ", line).group(1) for line in result.stdout.splitlines()))
     expected = sorted(os.path.join(corpus_dir, entry[0]) for entry in VERDICTS if any(e[0] == "error" for e in entry[2]))
     assert (result.returncode, failing) == (1, expected)
 
