@@ -295,6 +295,7 @@ def validate_document(document, platform=None, kind=None):
     else:
         syntax, root = [], None
     checker = _Checker(platform)
+    checker.from_text = root is not None
     checker.findings.extend(syntax)
     checker.run(document, kind)
     unique, seen = [], set()
@@ -316,6 +317,7 @@ class _Checker:
     def __init__(self, platform):
         self.platform = platform
         self.findings = []
+        self.from_text = False
 
     def add(self, severity, path, rule, message):
         self.findings.append(Finding(severity, path, message, rule))
@@ -735,6 +737,11 @@ class _Checker:
                              "line starts a mapping or list)" % (key, "mapping" if isinstance(entry, dict) else "list"))
         elif kind == "string" and not _is_scalar(value):
             self.add("error", path, "input-type", "%s '%s' must be a string, not a %s" % (action, key, type(value).__name__))
+        elif key == "permissions" and _is_int(value) and not self.from_text:
+            # from text AWSTOE reads the mode as written; a parsed mapping has lost it (YAML 1.1 reads 0755 as 493)
+            self.add("warning", path, "octal-permissions",
+                     "permissions is the number %d, not a string: an unquoted mode such as 0755 becomes the octal number 493 "
+                     "once parsed as YAML, so write the mode as a quoted string ('0755')" % value)
         elif kind == "boolean" and not (isinstance(value, bool) or str(value).lower() in ("true", "false")
                                         or "{{" in str(value)):
             self.add("error", path, "input-type", "%s '%s' must be true or false, not %r" % (action, key, value))

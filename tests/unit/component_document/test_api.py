@@ -80,6 +80,15 @@ def test_lines_point_into_the_text():
     assert syntax[0].rule == "yaml-syntax" and syntax[0].line == 21
 
 
+def test_octal_permissions_only_matter_once_parsed():
+    text = GOOD.replace("      - name: Repeat", "      - name: Private\n        action: CreateFolder\n        inputs:\n"
+                        "          - path: /opt/app\n            permissions: 0750\n      - name: Repeat")
+    assert validate_document(text, platform="Linux") == []
+    findings = validate_document(yaml.safe_load(text), platform="Linux")
+    assert [(f.severity, f.rule, f.path) for f in findings] == [("warning", "octal-permissions", "phases[0].steps[1].inputs[0].permissions")]
+    assert "488" in findings[0].message
+
+
 def test_wrong_kind_is_reported():
     findings = validate_document(GOOD, kind="workflow")
     assert [(f.severity, f.rule) for f in findings] == [("error", "document-kind")]

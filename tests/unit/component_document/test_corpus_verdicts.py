@@ -169,14 +169,16 @@ def test_corpus_verdict(corpus_dir, name, platform, expected, reason):
 
 
 def test_valid_documents_have_no_errors_as_parsed_mappings(corpus_dir):
-    """The parsed mapping and the text give the same verdict (what the modules pass is a dict)."""
+    """The parsed mapping and the text give the same verdict (a module may get its data as a mapping)."""
     import yaml
     for name, platform, expected, _reason in VERDICTS:
         if any(entry[1] == "yaml-syntax" for entry in expected):
             continue
         document = yaml.safe_load(_read(corpus_dir, name))
         from_text = [str(finding) for finding in validate_document(_read(corpus_dir, name), platform=platform)]
-        assert [str(finding) for finding in validate_document(document, platform=platform)] == from_text
+        from_mapping = [str(finding) for finding in validate_document(document, platform=platform)]
+        # only difference allowed: a parsed mapping has lost the text of an unquoted octal mode (0755 -> 493)
+        assert [text for text in from_mapping if "permissions is the number" not in text] == from_text
 
 
 def test_corpus_validates_fast(corpus_dir):
