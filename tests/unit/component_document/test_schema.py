@@ -61,3 +61,22 @@ def test_structural_mistakes_fail_the_schema_too(corpus_dir, schema_validator, c
 
 def test_enough_structural_cases():
     assert len(STRUCTURAL) >= 25, CASE_IDS
+
+
+def test_schema_is_never_stricter_than_the_validator(corpus_dir, schema_validator):
+    """Mutated components that the validator passes (warnings only) pass the schema too."""
+    checked = 0
+    for case_id, base, mutation, _expected, _fragment, _schema in CASES:
+        if kind_of(base) is not None:
+            continue
+        document = build_case(corpus_dir, base, mutation)
+        if isinstance(document, str):
+            try:
+                document = yaml.safe_load(document)
+            except yaml.YAMLError:
+                continue
+        if not isinstance(document, dict) or [f for f in validate_document(document) if f.severity == "error"]:
+            continue
+        assert schema_validator.is_valid(document), case_id
+        checked += 1
+    assert checked >= 5
