@@ -609,11 +609,11 @@ class _Checker:
                 self.add("error", fpath, "loop", "forEach must be a list of strings or a mapping with 'list' and 'delimiter'")
         return name
 
-    def condition(self, expression, path, comparisons, allow_branches=False, workflow=False, depth=0):
+    def condition(self, expression, path, comparisons, allow_branches=False, workflow=False):
         """A comparison or logical operator expression (AWSTOE `if`/Assert, or a workflow `if`)."""
         if isinstance(expression, list) and allow_branches and not workflow:
             for index, item in enumerate(expression):
-                self.condition(item, _join(path, index), comparisons, allow_branches, workflow, depth)
+                self.condition(item, _join(path, index), comparisons, allow_branches, workflow)
             return
         if not isinstance(expression, dict):
             self.add("error", path, "condition", "a condition must be a mapping with one comparison or logical operator")
@@ -639,12 +639,12 @@ class _Checker:
             if workflow and len(children) > 10:
                 self.add("error", opath, "condition", "'%s' takes at most 10 conditions in a workflow" % operator)
             for index, child in enumerate(children):
-                self.condition(child, _join(opath, index), comparisons, False, workflow, depth + 1)
+                self.condition(child, _join(opath, index), comparisons, False, workflow)
         elif operator == "not":
             child = expression[operator]
             if isinstance(child, list) and len(child) == 1:
                 child = child[0]
-            self.condition(child, opath, comparisons, False, workflow, depth + 1)
+            self.condition(child, opath, comparisons, False, workflow)
         else:
             needs_value = True if workflow else comparisons[operator]
             if needs_value and "value" not in expression:
