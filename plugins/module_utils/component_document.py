@@ -39,7 +39,7 @@ WINDOWS = frozenset(("Windows",))
 # --- AWSTOE action modules -------------------------------------------------------------------------
 # shape: "map" (inputs is a mapping), "list" (inputs is a list of mappings), "condition" (Assert).
 # inputs: name -> type ("string", "boolean", "integer", "list", "map", "any").
-# outputs: names usable in {{ phase.step.outputs.NAME }}.
+# outputs: names usable in {{ phase.step.outputs.NAME }} (None: not documented, so not checked).
 _PATH = {"path": "string"}
 _COPY = {"source": "string", "destination": "string", "overwrite": "boolean"}
 _OWNER = {"owner": "string", "group": "string", "permissions": "string"}
@@ -49,15 +49,16 @@ _MSI = {"path": "string", "reboot": "string", "logOptions": "string", "logFile":
 
 
 def _action(shape, inputs=None, required=(), outputs=(), platforms=ALL_PLATFORMS, inputs_required=True):
-    return {"shape": shape, "inputs": dict(inputs or {}), "required": tuple(required), "outputs": tuple(outputs),
+    return {"shape": shape, "inputs": dict(inputs or {}), "required": tuple(required),
+            "outputs": tuple(outputs) if outputs is not None else None,
             "platforms": platforms, "inputs_required": inputs_required}
 
 
 ACTIONS = {
-    "Assert": _action("condition"),
+    "Assert": _action("condition", outputs=None),
     "ExecuteBash": _action("map", {"commands": "list"}, ("commands",), ("stdout",), NOT_WINDOWS),
     "ExecuteBinary": _action("map", {"path": "string", "arguments": "list"}, ("path",), ("stdout",)),
-    "ExecuteDocument": _action("map", {"document": "string", "phases": "string", "parameters": "list"}, ("document",)),
+    "ExecuteDocument": _action("map", {"document": "string", "phases": "string", "parameters": "list"}, ("document",), None),
     "ExecutePowerShell": _action("map", {"commands": "list", "file": "string"}, (), ("stdout",), WINDOWS),
     "S3Download": _action("list", {"source": "string", "destination": "string", "expectedBucketOwner": "string",
                                    "overwrite": "boolean"}, ("source", "destination")),
@@ -817,7 +818,7 @@ class _Checker:
         if spec is None:
             return
         if outputs:
-            if variable and variable not in spec["outputs"]:
+            if variable and spec["outputs"] is not None and variable not in spec["outputs"]:
                 self.add("warning", path, "chaining-output", "{{ %s }}: %s has %s" % (
                     expression, action, "outputs %s" % ", ".join(spec["outputs"]) if spec["outputs"] else "no outputs"))
             return
