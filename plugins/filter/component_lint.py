@@ -55,7 +55,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The findings, most important first within the document order.
+  description: The findings, in document order (an empty list when the document is clean).
   type: list
   elements: dict
   contains:
