@@ -245,15 +245,16 @@ class ImageBuilder:
 
     def list_named(self, kind, names, owner="Self"):
         """Summaries of resources of ``kind`` with any of ``names`` (all versions of each)."""
-        params = dict(filters=[dict(name="name", values=sorted(set(names)))])
+        params = {}
         if kind.owner:
             params["owner"] = owner
         if kind.noun == "component":
             params["byName"] = True
+        wanted = sorted(set(names))
         items = []
-        for start in range(0, len(params["filters"][0]["values"]), 10):  # the API takes 10 values a filter
-            chunk = dict(params, filters=[dict(name="name", values=params["filters"][0]["values"][start:start + 10])])
-            items.extend(self.list_all("List%ss" % kind.api, kind.list_key, **chunk))
+        for start in range(0, len(wanted), 10):  # the API takes 10 values a filter
+            params["filters"] = [dict(name="name", values=wanted[start:start + 10])]
+            items.extend(self.list_all("List%ss" % kind.api, kind.list_key, **params))
         return [item for item in items if item.get("name") in names]
 
     def get(self, kind, arn, ignore=()):

@@ -18,7 +18,7 @@ description:
   - The document is validated offline before any API call, so a broken document fails in a second instead of
     after a build.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:

@@ -16,7 +16,7 @@ description:
     and tags, accounts and organizations allowed to launch them, launch templates and SSM parameters to update).
   - Updates replace the whole configuration. The order of O(distributions) does not matter.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:

@@ -16,7 +16,7 @@ description:
   - With O(arn) or O(name), each item is the whole resource as the Get API returns it; otherwise each item is the summary
     the List API returns.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:

@@ -19,7 +19,7 @@ description:
     next run.
   - Updates replace the whole pipeline, so options left out return to the service's defaults.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:

@@ -18,7 +18,7 @@ description:
   - Components referred to by name are pinned to their latest version at converge time, so re-running a playbook
     after a component changed gives a new recipe version without editing any version by hand.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:

@@ -16,7 +16,7 @@ description:
     instance profile, instance types, network, logging and notifications.
   - Updates replace the whole configuration, so options left out return to the service's defaults.
 author:
-  - amiforge developers
+  - amiforge developers (@amiforge)
 options:
   name:
     description:
@@ -175,7 +175,7 @@ def main():
         subnet_id=dict(type="str"),
         security_group_ids=dict(type="list", elements="str"),
         key_pair=dict(type="str", no_log=False),
-        logging=dict(type="dict", options=dict(s3_bucket_name=dict(type="str", required=True), s3_key_prefix=dict(type="str"))),
+        logging=dict(type="dict", options=dict(s3_bucket_name=dict(type="str", required=True), s3_key_prefix=dict(type="str", no_log=False))),
         terminate_instance_on_failure=dict(type="bool", default=True),
         sns_topic_arn=dict(type="str"),
         resource_tags=dict(type="dict"),

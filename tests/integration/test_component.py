@@ -45,7 +45,8 @@ def test_create_then_rerun_is_unchanged(play, writes, emulator, name):
 def test_same_document_written_differently_is_unchanged(play, writes, name):
     play([component_task(name)])
     writes()
-    text = "phases:\n  - steps:\n      - inputs: {commands: ['echo hello']}\n        action: ExecuteBash\n        name: Say\n    name: build\nschemaVersion: 1.0\nname: doc\n"
+    text = ("phases:\n  - steps:\n      - inputs: {commands: ['echo hello']}\n        action: ExecuteBash\n        name: Say\n"
+            "    name: build\nschemaVersion: 1.0\nname: doc\n")
     result = play([component_task(name, data=text)])
     assert result[0]["changed"] is False
     assert writes() == []

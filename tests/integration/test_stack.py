@@ -22,6 +22,13 @@ def instance_profile(emulator):
     return "ImageBuilderProfile"
 
 
+def merged(base, **changes):
+    """``base`` with ``changes`` applied (a copy)."""
+    result = dict(base)
+    result.update(changes)
+    return result
+
+
 def task(module, register=None, **options):
     entry = {"amiforge.imagebuilder.%s" % module: options}
     if register:
@@ -49,8 +56,8 @@ def stack(prefix, ami, profile, message="hello", regions=("us-east-1", "eu-west-
 def test_stack_converges_and_follows_a_component_edit(play, writes, emulator, prefix, linux_ami, instance_profile):
     first = play(stack(prefix, linux_ami, instance_profile))
     assert all(first.changed)
-    assert sorted(writes()) == sorted(["CreateComponent"] * 3 + ["CreateImageRecipe", "CreateInfrastructureConfiguration",
-                                                                   "CreateDistributionConfiguration", "CreateImagePipeline"])
+    creates = ["CreateComponent"] * 3 + ["CreateImageRecipe", "CreateInfrastructureConfiguration", "CreateDistributionConfiguration", "CreateImagePipeline"]
+    assert sorted(writes()) == sorted(creates)
     recipe = first[3]["image_recipe"]
     arns = [component["component_arn"] for component in recipe["components"]]
     assert arns[0].endswith(":aws:component/update-linux/x.x.x"), "Amazon-owned components follow their latest version"
@@ -77,7 +84,7 @@ def test_recipe_check_mode_and_bad_references(play, writes, emulator, prefix, li
     assert predicted[0]["changed"] is True and writes() == []
     play([task("image_recipe", **recipe)])
     assert writes() == ["CreateImageRecipe"]
-    again = play([task("image_recipe", **dict(recipe, components=[dict(name=prefix + "-c", parameters=dict(a="1", b="2"))]))])
+    again = play([task("image_recipe", **merged(recipe, components=[dict(name=prefix + "-c", parameters=dict(a="1", b="2"))]))])
     assert again[0]["changed"] is False, "parameter order and scalar-or-list must not make a new version"
     assert writes() == []
 
@@ -86,12 +93,13 @@ def test_recipe_check_mode_and_bad_references(play, writes, emulator, prefix, li
         (dict(components=[dict(name=prefix + "-c", version="9.9.9")]), "has no version 9.9.9"),
         (dict(components=[dict(name=prefix + "-c", arn="arn:aws:imagebuilder:us-east-1:123456789012:component/x/1.0.0")]),
          "components[0]: give exactly one of 'name' and 'arn'"),
-        (dict(parent_image="ami-00000000000000000", description="new content so a write would be due"), "parent_image: AMI ami-00000000000000000 does not exist"),
+        (dict(parent_image="ami-00000000000000000", description="new content so a write would be due"),
+         "parent_image: AMI ami-00000000000000000 does not exist"),
         (dict(parent_image="ubuntu-latest", description="new content"), "parent_image: 'ubuntu-latest' is neither an AMI id"),
         (dict(version="1.0"), "version: '1.0' is not a semantic version"),
         (dict(components=[]), "components"),
     ]:
-        failed = play([task("image_recipe", **dict(recipe, **options))], expect_failure=True)
+        failed = play([task("image_recipe", **merged(recipe, **options))], expect_failure=True)
         assert failed[0]["failed"] and message in failed[0]["msg"], (options, failed[0]["msg"])
         assert writes() == []
 
@@ -102,22 +110,22 @@ def test_infrastructure_configuration_updates_in_place(play, writes, emulator, p
     created = play([task("infrastructure_configuration", **base)], diff=True)
     assert created[0]["changed"] and created[0]["diff"]["before"] == {}
     assert writes() == ["CreateInfrastructureConfiguration"]
-    same = play([task("infrastructure_configuration", **dict(base, instance_types=["t3.medium", "t3.small"]))])
+    same = play([task("infrastructure_configuration", **merged(base, instance_types=["t3.medium", "t3.small"]))])
     assert same[0]["changed"] is False and writes() == []
 
-    predicted = play([task("infrastructure_configuration", **dict(base, instance_types=["t3.large"]))], check=True, diff=True)
+    predicted = play([task("infrastructure_configuration", **merged(base, instance_types=["t3.large"]))], check=True, diff=True)
     assert predicted[0]["changed"] and writes() == []
     assert predicted[0]["diff"]["after"]["instance_types"] == ["t3.large"]
     assert predicted[0]["diff"]["before"]["instance_types"] == ["t3.medium", "t3.small"]
 
-    updated = play([task("infrastructure_configuration", **dict(base, instance_types=["t3.large"], terminate_instance_on_failure=False))])
+    updated = play([task("infrastructure_configuration", **merged(base, instance_types=["t3.large"], terminate_instance_on_failure=False))])
     assert updated[0]["changed"] and writes() == ["UpdateInfrastructureConfiguration"]
     got = emulator.client("imagebuilder").get_infrastructure_configuration(infrastructureConfigurationArn=updated[0]["arn"])
     got = got["infrastructureConfiguration"]
     assert got["instanceTypes"] == ["t3.large"] and got["terminateInstanceOnFailure"] is False
     assert got["instanceMetadataOptions"] == {"httpTokens": "required", "httpPutResponseHopLimit": 2}
 
-    retagged = play([task("infrastructure_configuration", **dict(base, instance_types=["t3.large"], terminate_instance_on_failure=False,
+    retagged = play([task("infrastructure_configuration", **merged(base, instance_types=["t3.large"], terminate_instance_on_failure=False,
                                                                    tags=dict(b="2")))])
     assert retagged[0]["changed"] and sorted(writes()) == ["TagResource", "UntagResource"]
 
@@ -141,8 +149,8 @@ def test_infrastructure_configuration_bad_input(play, writes, prefix, instance_p
 
 
 def test_distribution_configuration_regions_compare_as_a_set(play, writes, emulator, prefix):
-    regions = [dict(region=region, ami_distribution_configuration=dict(name="x-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}",
-                                                                        launch_permission=dict(user_ids=["111122223333", "444455556666"])),
+    ami = dict(name="x-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}", launch_permission=dict(user_ids=["111122223333", "444455556666"]))
+    regions = [dict(region=region, ami_distribution_configuration=dict(ami, launch_permission=dict(user_ids=list(ami["launch_permission"]["user_ids"]))),
                     ssm_parameter_configurations=[dict(parameter_name="/golden/%s" % region)])
                for region in ("us-east-1", "eu-west-1")]
     play([task("distribution_configuration", name=prefix + "-d", distributions=regions)])
