@@ -251,7 +251,11 @@ def _locate(node, path):
 def parse_document(text):
     """Parse YAML (or JSON) text. Returns (document, findings, root node): findings are syntax problems."""
     if not HAS_YAML:
-        return None, [Finding("error", "", "PyYAML is required to parse the document text", "yaml-missing")], None
+        try:
+            return json.loads(text), [], None
+        except ValueError:
+            return None, [Finding("error", "", "PyYAML is required to parse YAML text (only JSON can be read without it)",
+                                  "yaml-missing")], None
     try:
         document, duplicates, root = _load_yaml(text)
     except yaml.YAMLError as exc:
