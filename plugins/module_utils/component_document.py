@@ -134,13 +134,17 @@ WORKFLOW_KEYS = ("name", "description", "schemaVersion", "parameters", "steps", 
 WORKFLOW_STEP_KEYS = ("name", "description", "action", "onFailure", "rollbackEnabled", "timeoutSeconds", "if", "inputs")
 WORKFLOW_ON_FAILURE = ("Abort", "Continue")
 WORKFLOW_PARAMETER_TYPES = ("string", "integer", "boolean", "stringList")
+# outputs of the workflow step actions whose outputs are documented and well known
+WORKFLOW_OUTPUTS = {"LaunchInstance": ("instanceId",), "CreateImage": ("imageId",),
+                    "RunCommand": ("runCommandId", "status", "output"),
+                    "BootstrapInstanceForContainer": ("runCommandId", "status", "output")}
 WORKFLOW_COMPARISONS = ("booleanEquals", "numberEquals", "numberGreaterThan", "numberGreaterThanEquals", "numberLessThan",
                         "numberLessThanEquals", "stringEquals")
 
 EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 CHAIN = re.compile(r"^([A-Za-z0-9_-]+)\.([^.\s\[\]]+)\.(inputs|outputs)(?:\[(\d+)\])?(?:\.([A-Za-z0-9_-]+))?$")
 LOOP_REFERENCE = re.compile(r"^([A-Za-z0-9_-]+)\.(index|value)$")
-WORKFLOW_REFERENCE = re.compile(r"\$\.(stepOutputs|parameters)\.([A-Za-z0-9_-]+)")
+WORKFLOW_REFERENCE = re.compile(r"\$\.(stepOutputs|parameters)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?")
 PLACEHOLDER = re.compile(r"\$\{[A-Za-z][A-Za-z0-9_:.]*\}|@@[A-Za-z0-9_]+@@")
 
 
@@ -865,6 +869,7 @@ class _Checker:
                     self.add("error", _join(path, "default"), "variable-value",
                              "the default of '%s' is not a %s" % (name, ptype))
         self.workflow_parameters = parameters
+        self.workflow_step_actions = {}
         steps = document.get("steps")
         if not isinstance(steps, list) or not steps:
             self.add("error", "steps", "steps", "'steps' must be a non-empty list of workflow steps")
@@ -877,6 +882,7 @@ class _Checker:
                 continue
             self.workflow_step(step, path, seen)
             if isinstance(step.get("name"), str):
+                self.workflow_step_actions.setdefault(step["name"], step.get("action"))
                 if step["name"] in seen:
                     self.add("error", _join(path, "name"), "duplicate-step", "step name '%s' is already used by steps[%d]"
                              % (step["name"], seen[step["name"]]))
@@ -959,13 +965,19 @@ class _Checker:
 
     def workflow_references(self, value, path, earlier):
         for string_path, text in _strings(value, path):
-            for kind, name in WORKFLOW_REFERENCE.findall(text):
+            for kind, name, field in WORKFLOW_REFERENCE.findall(text):
                 if kind == "parameters" and name not in self.workflow_parameters:
                     self.add("error", string_path, "undeclared-variable", "$.parameters.%s is not a declared workflow parameter%s"
                              % (name, _suggest(name, self.workflow_parameters)))
                 elif kind == "stepOutputs" and name not in earlier:
                     self.add("error", string_path, "chaining-order", "$.stepOutputs.%s refers to a step that does not run before "
                              "this point%s" % (name, _suggest(name, earlier)))
+                elif kind == "stepOutputs" and field:
+                    action = self.workflow_step_actions.get(name)
+                    known = WORKFLOW_OUTPUTS.get(action) if isinstance(action, str) else None
+                    if known and field not in known:
+                        self.add("warning", string_path, "chaining-output", "$.stepOutputs.%s.%s: %s has the outputs %s%s"
+                                 % (name, field, action, ", ".join(known), _suggest(field, known)))
 
 
 # --- JSON Schema (generated from the tables above) --------------------------------------------------

@@ -309,6 +309,8 @@ CASES = [
     ("workflow-json-path-without-suffix", "workflow", lambda d: d["steps"][6].update(
         inputs={"instanceId": "$.stepOutputs.LaunchBuildInstance.instanceId"}),
      ("warning", "json-path", "steps[6].inputs.instanceId"), "'.$'", False),
+    ("workflow-output-typo", "workflow", lambda d: d["steps"][1]["inputs"].update({"instanceId.$": "$.stepOutputs.LaunchBuildInstance.instanceID"}),
+     ("warning", "chaining-output", "steps[1].inputs.instanceId.$"), "did you mean 'instanceId'", False),
     ("workflow-parameter-type", "testflow", lambda d: d["parameters"][0].update(type="bool"),
      ("error", "variable-type", "parameters[0].type"), "boolean", False),
     ("workflow-parameter-default", "testflow", lambda d: d["parameters"][0].update(default="yes"),
