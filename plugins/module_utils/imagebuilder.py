@@ -54,7 +54,8 @@ RETRY = AWSRetry.jittered_backoff(
 class Kind:
     """How the API names one resource kind: Create<api>, Get<api>, List<api>s, ..."""
 
-    def __init__(self, noun, api, arn_param, list_key, get_key, versioned=False, owner=False, update=True):
+    def __init__(self, noun, api, arn_param, list_key, get_key, versioned=False, owner=False, update=True, list_is_full=False):
+        self.list_is_full = list_is_full  # List* returns whole resources, no Get* needed
         self.noun = noun
         self.api = api
         self.arn_param = arn_param
@@ -79,7 +80,7 @@ KINDS = dict((kind.noun, kind) for kind in (
          "infrastructureConfigurationSummaryList", "infrastructureConfiguration"),
     Kind("distribution_configuration", "DistributionConfiguration", "distributionConfigurationArn",
          "distributionConfigurationSummaryList", "distributionConfiguration"),
-    Kind("image_pipeline", "ImagePipeline", "imagePipelineArn", "imagePipelineList", "imagePipeline"),
+    Kind("image_pipeline", "ImagePipeline", "imagePipelineArn", "imagePipelineList", "imagePipeline", list_is_full=True),
     Kind("lifecycle_policy", "LifecyclePolicy", "lifecyclePolicyArn", "lifecyclePolicySummaryList", "lifecyclePolicy"),
 ))
 
@@ -320,16 +321,21 @@ class UpdatableResource:
         summaries = self.api.list_named(self.kind, [name])
         if not summaries:
             return None
+        if self.kind.list_is_full:
+            return summaries[0]
         return self.api.get(self.kind, summaries[0]["arn"])
 
     def content_fields(self):
         return self.api.operation_fields("Update%s" % self.kind.api, exclude=(self.kind.arn_param, "clientToken"))
 
     def ensure_present(self, name, desired, tags=None, purge_tags=True, before_write=None):
-        """``desired``: the Create request without name, tags and clientToken. ``before_write``
-        runs only when a create or update is due: checks that cost API reads (does the instance
-        profile exist?) and must fail before anything is written."""
+        """``desired``: the Create request without name, tags and clientToken, or a function of
+        the current resource (None when absent) that returns it. ``before_write`` runs only when
+        a create or update is due: checks that cost API reads (does the instance profile
+        exist?) and must fail before anything is written."""
         current = self.find(name)
+        if callable(desired):
+            desired = desired(current)
         wanted = self.comparable(desired)
         if current is None:
             if before_write:
@@ -393,19 +399,22 @@ class VersionedResource:
     def ensure_present(self, name, desired, version=None, version_bump="patch", tags=None, purge_tags=True, compare_as=None,
                        before_write=None):
         """``desired``: the Create request without name, semanticVersion, tags and clientToken;
-        ``compare_as``: what to compare instead when the request points at content elsewhere
+        or a function of the version it is compared with (None when there is none) that returns
+        it; ``compare_as``: what to compare instead when the request points at content elsewhere
         (a component's ``uri``). Returns (changed, resource, diff, versions)."""
         versions = self.versions(name)
         by_version = dict((semver_of(item), item) for item in versions)
-        wanted = self.comparable(desired if compare_as is None else compare_as)
         target = None
         if version:
             if version in by_version:
                 target = by_version[version]
         elif versions:
             target = versions[-1]
-        if target is not None:
-            current = self.api.get(self.kind, target["arn"])
+        current = self.api.get(self.kind, target["arn"]) if target is not None else None
+        if callable(desired):
+            desired = desired(current)
+        wanted = self.comparable(desired if compare_as is None else compare_as)
+        if current is not None:
             have = self.comparable(current)
             if have == wanted:
                 changed = self.api.sync_tags(current["arn"], current.get("tags"), tags, purge_tags)
@@ -496,51 +505,77 @@ class VersionedResource:
 # --------------------------------------------------------------------------- references
 
 class References:
-    """Resolve names to ARNs (name → latest version we own, or Amazon's), once per run."""
+    """Resolve names to ARNs: the latest version we own, else an Amazon-owned one.
+
+    ``pin`` resolves many names with one List call per owner, and takes Amazon-owned ARNs the
+    current resource already holds without asking again, so a no-op converge stays cheap."""
 
     def __init__(self, api):
         self.api = api
 
-    def account_region(self, arn_hint=None):
-        parts = parse_arn(arn_hint) if arn_hint else None
-        if parts:
-            return parts["region"], parts["account"]
-        return self.api.module.region, None
-
-    def latest(self, kind_noun, name, version=None, owner_fallback=True, option="name"):
-        """The ARN to pin for ``name``: the latest version we own (or ``version``, which may use
-        x wildcards); failing that, an Amazon-owned one. Fails naming ``option`` when none exists."""
+    def pin(self, kind_noun, requests, current_arns=()):
+        """``requests``: (name, version or None, option) triples. Returns one ARN per request."""
         kind = KINDS[kind_noun]
-        if version and not (SEMVER_RE.match(version) or SEMVER_FILTER_RE.match(version)):
-            self.api.module.fail_json(msg="%s: version %r is not a semantic version (x.y.z, x wildcards allowed)" % (option, version))
-        for owner in (("Self", "Amazon") if owner_fallback and kind.owner else ("Self",)):
-            summaries = self.api.list_named(kind, [name], owner=owner) if kind.owner else self.api.list_named(kind, [name])
-            if not summaries:
-                continue
-            summaries.sort(key=lambda item: version_key(semver_of(item)))
-            latest_arn = summaries[-1]["arn"]
-            if version and "x" in version or (owner == "Amazon" and not version):
-                parts = parse_arn(latest_arn)
-                return "arn:aws:imagebuilder:%s:%s:%s/%s/%s" % (parts["region"], parts["account"], parts["type"], parts["name"], version or "x.x.x")
-            if version:
-                match = [item for item in summaries if semver_of(item) == version]
-                if not match:
-                    self.api.module.fail_json(msg="%s: %s %r has no version %s (versions: %s)" % (
-                        option, kind_noun.replace("_", " "), name, version,
-                        ", ".join(semver_of(item) for item in summaries)))
-                return _strip_build(match[0]["arn"])
-            return _strip_build(latest_arn)
-        self.api.module.fail_json(msg="%s: %s %r does not exist. Create it first (amiforge.imagebuilder.%s) or give its ARN."
-                                  % (option, kind_noun.replace("_", " "), name, kind_noun))
+        for name, version, option in requests:
+            if version and not (SEMVER_RE.match(version) or SEMVER_FILTER_RE.match(version)):
+                self.api.module.fail_json(msg="%s: version %r is not a semantic version (x.y.z, x wildcards allowed)" % (option, version))
+        names = [name for name, _version, _option in requests]
+        found = {"Self": self._by_name(kind, names, "Self")}
+        held = dict((parse_arn(arn)["name"], arn) for arn in current_arns if parse_arn(arn) and parse_arn(arn)["account"] == "aws")
+        amazon_needed = [name for name, version, _option in requests
+                         if name not in found["Self"] and held.get(name, "").rsplit("/", 1)[-1] != (version or "x.x.x")]
+        found["Amazon"] = self._by_name(kind, amazon_needed, "Amazon") if kind.owner and amazon_needed else {}
+        arns = []
+        for name, version, option in requests:
+            if name in found["Self"]:
+                arns.append(self._choose(kind, name, version, found["Self"][name], option))
+            elif name in found["Amazon"]:
+                arns.append(self._choose(kind, name, version or "x.x.x", found["Amazon"][name], option))
+            elif name in held:
+                arns.append(held[name])
+            else:
+                self.api.module.fail_json(msg="%s: %s %r does not exist. Create it first (amiforge.imagebuilder.%s) or give its ARN."
+                                          % (option, kind_noun.replace("_", " "), name, kind_noun))
+        return arns
 
-    def resolve(self, kind_noun, reference, option):
-        """``reference``: an ARN, ``name`` or ``name:version``."""
+    def _by_name(self, kind, names, owner):
+        if not names:
+            return {}
+        grouped = {}
+        for summary in (self.api.list_named(kind, names, owner=owner) if kind.owner else self.api.list_named(kind, names)):
+            grouped.setdefault(summary["name"], []).append(summary)
+        for summaries in grouped.values():
+            summaries.sort(key=lambda item: version_key(semver_of(item)))
+        return grouped
+
+    def _choose(self, kind, name, version, summaries, option):
+        """The ARN to pin among ``summaries`` (oldest first): a wildcard version is kept as a
+        wildcard ARN (the service resolves it at build time), an exact one must exist, none
+        means the latest."""
+        if version and "x" in version:
+            parts = parse_arn(summaries[-1]["arn"])
+            return "arn:aws:imagebuilder:%s:%s:%s/%s/%s" % (parts["region"], parts["account"], parts["type"], parts["name"], version)
+        if version:
+            match = [item for item in summaries if semver_of(item) == version]
+            if not match:
+                self.api.module.fail_json(msg="%s: %s %r has no version %s (versions: %s)" % (
+                    option, kind.noun.replace("_", " "), name, version, ", ".join(semver_of(item) for item in summaries)))
+            return _strip_build(match[0]["arn"])
+        return _strip_build(summaries[-1]["arn"])
+
+    def resolve(self, kind_noun, reference, option, current_arn=None):
+        """``reference``: an ARN, ``name`` or ``name:version``. ``current_arn`` (what the resource
+        holds now) is taken as it is when it is the same unversioned resource, saving a call."""
+        kind = KINDS[kind_noun]
         if reference.startswith("arn:"):
-            if not parse_arn(reference) or parse_arn(reference)["type"] != KINDS[kind_noun].arn_type:
+            if not parse_arn(reference) or parse_arn(reference)["type"] != kind.arn_type:
                 self.api.module.fail_json(msg="%s: %r is not an Image Builder %s ARN" % (option, reference, kind_noun.replace("_", " ")))
             return reference
         name, _sep, version = reference.partition(":")
-        return self.latest(kind_noun, name, version or None, option=option)
+        held = parse_arn(current_arn) if current_arn else None
+        if held and not kind.versioned and held["name"] == name.lower().replace(" ", "-"):
+            return current_arn
+        return self.pin(kind_noun, [(name, version or None, option)])[0]
 
 
 def _strip_build(arn):
@@ -594,8 +629,17 @@ def require(module, service, operation, option, missing_codes, what, **params):
         module.fail_json_aws(error, msg="%s: cannot check %s" % (option, what))
 
 
+def check_parent_image_form(module, parent_image, option="parent_image"):
+    """Fail, without any call, unless ``parent_image`` is an AMI id, an ssm: parameter or an image ARN."""
+    if parent_image.startswith(("ami-", "ssm:")) or (parse_arn(parent_image) or {}).get("type") == "image":
+        return
+    module.fail_json(msg="%s: %r is neither an AMI id (ami-...), an Image Builder image ARN nor an SSM parameter (ssm:/name)"
+                     % (option, parent_image))
+
+
 def require_parent_image(module, parent_image, option="parent_image"):
     """An AMI id must exist in EC2, an ssm: parameter in SSM; an Image Builder ARN is checked by the service."""
+    check_parent_image_form(module, parent_image, option)
     if parent_image.startswith("ami-"):
         found = require(module, "ec2", "DescribeImages", option, ["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"],
                         "AMI %s" % parent_image, ImageIds=[parent_image])
@@ -604,9 +648,6 @@ def require_parent_image(module, parent_image, option="parent_image"):
     elif parent_image.startswith("ssm:"):
         require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
                 Name=parent_image[4:])
-    elif not parse_arn(parent_image) or parse_arn(parent_image)["type"] != "image":
-        module.fail_json(msg="%s: %r is neither an AMI id (ami-...), an Image Builder image ARN nor an SSM parameter (ssm:/name)"
-                         % (option, parent_image))
 
 
 def info_argument_spec(kind_noun):

@@ -215,25 +215,30 @@ def main():
 
     references = References(api)
     schedule = params["schedule"]
-    desired = dict(
-        description=params["description"],
-        imageRecipeArn=references.resolve("image_recipe", params["image_recipe"], "image_recipe"),
-        infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
-                                                          "infrastructure_configuration"),
-        distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
-                                                        "distribution_configuration") if params["distribution_configuration"] else None,
-        imageTestsConfiguration=dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"]),
-        schedule=dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"],
-                      pipelineExecutionStartCondition=schedule["start_condition"]) if schedule else None,
-        status=params["status"],
-        enhancedImageMetadataEnabled=params["enhanced_image_metadata"],
-        imageScanningConfiguration=dict(imageScanningEnabled=params["image_scanning"]),
-        workflows=to_api(params["workflows"]),
-        executionRole=params["execution_role"],
-        loggingConfiguration=to_api(params["logging"]),
-        imageTags=params["image_tags"],
-    )
-    desired = dict((key, value) for key, value in desired.items() if value is not None)
+
+    def desired(current):
+        current = current or {}
+        request = dict(
+            description=params["description"],
+            imageRecipeArn=references.resolve("image_recipe", params["image_recipe"], "image_recipe"),
+            infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
+                                                              "infrastructure_configuration", current.get("infrastructureConfigurationArn")),
+            distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
+                                                            "distribution_configuration", current.get("distributionConfigurationArn"))
+            if params["distribution_configuration"] else None,
+            imageTestsConfiguration=dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"]),
+            schedule=dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"],
+                          pipelineExecutionStartCondition=schedule["start_condition"]) if schedule else None,
+            status=params["status"],
+            enhancedImageMetadataEnabled=params["enhanced_image_metadata"],
+            imageScanningConfiguration=dict(imageScanningEnabled=params["image_scanning"]),
+            workflows=to_api(params["workflows"]),
+            executionRole=params["execution_role"],
+            loggingConfiguration=to_api(params["logging"]),
+            imageTags=params["image_tags"],
+        )
+        return dict((key, value) for key, value in request.items() if value is not None)
+
     changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"])
     exit_resource(module, "image_pipeline", changed, resource, diff)
 

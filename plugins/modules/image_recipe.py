@@ -160,21 +160,29 @@ kept_in_use:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, References, VersionedResource, exit_resource, parse_version, semver_of, require_parent_image, to_api,
+    ImageBuilder, References, VersionedResource, check_parent_image_form, exit_resource, parse_version, require_parent_image, semver_of,
+    to_api,
 )
 
 
-def component_configurations(module, references):
-    """The recipe's components as the API takes them, names resolved to ARNs."""
-    configurations = []
+def component_configurations(module, references, current):
+    """The recipe's components as the API takes them, names resolved to ARNs (Amazon-owned
+    ones the current version already pins are taken from it)."""
+    by_name = []
     for index, component in enumerate(module.params["components"]):
         option = "components[%d]" % index
         if bool(component.get("name")) == bool(component.get("arn")):
             module.fail_json(msg="%s: give exactly one of 'name' and 'arn'" % option)
+        if component.get("name"):
+            by_name.append((component["name"], component.get("version"), option + ".name"))
+    current_arns = [item["componentArn"] for item in (current or {}).get("components") or []]
+    pinned = iter(references.pin("component", by_name, current_arns))
+    configurations = []
+    for index, component in enumerate(module.params["components"]):
         if component.get("arn"):
-            arn = references.resolve("component", component["arn"], option + ".arn")
+            arn = references.resolve("component", component["arn"], "components[%d].arn" % index)
         else:
-            arn = references.latest("component", component["name"], component.get("version"), option=option + ".name")
+            arn = next(pinned)
         configuration = dict(componentArn=arn)
         if component.get("parameters"):
             configuration["parameters"] = [
@@ -235,17 +243,21 @@ def main():
 
     if not params["components"]:
         module.fail_json(msg="components: a recipe needs at least one component")
+    check_parent_image_form(module, params["parent_image"])
     additional = to_api(dict(systems_manager_agent=params["systems_manager_agent"], user_data_override=params["user_data_override"]))
-    desired = dict(
-        description=params["description"],
-        parentImage=params["parent_image"],
-        components=component_configurations(module, References(api)),
-        blockDeviceMappings=to_api(params["block_device_mappings"]),
-        workingDirectory=params["working_directory"],
-        additionalInstanceConfiguration=additional or None,
-        amiTags=params["ami_tags"],
-    )
-    desired = dict((key, value) for key, value in desired.items() if value is not None)
+    references = References(api)
+
+    def desired(current):
+        request = dict(
+            description=params["description"],
+            parentImage=params["parent_image"],
+            components=component_configurations(module, references, current),
+            blockDeviceMappings=to_api(params["block_device_mappings"]),
+            workingDirectory=params["working_directory"],
+            additionalInstanceConfiguration=additional or None,
+            amiTags=params["ami_tags"],
+        )
+        return dict((key, value) for key, value in request.items() if value is not None)
 
     changed, resource, diff, versions = manager.ensure_present(
         params["name"], desired, version=params["version"], version_bump=params["version_bump"],

@@ -95,7 +95,7 @@ def test_recipe_check_mode_and_bad_references(play, writes, emulator, prefix, li
          "components[0]: give exactly one of 'name' and 'arn'"),
         (dict(parent_image="ami-00000000000000000", description="new content so a write would be due"),
          "parent_image: AMI ami-00000000000000000 does not exist"),
-        (dict(parent_image="ubuntu-latest", description="new content"), "parent_image: 'ubuntu-latest' is neither an AMI id"),
+        (dict(parent_image="ubuntu-latest"), "parent_image: 'ubuntu-latest' is neither an AMI id"),
         (dict(version="1.0"), "version: '1.0' is not a semantic version"),
         (dict(components=[]), "components"),
     ]:
