@@ -185,7 +185,7 @@ class ImageBuilderBackend(BaseBackend):
         """Build and (unless dryRun) store a record; versioned kinds refuse an existing version."""
         versioned, builds = KINDS[kind]
         owner = owner or self.account_id
-        if len(self.resources[kind]) >= QUOTA:
+        if owner != "aws" and sum(r["_account"] == owner for r in self.resources[kind].values()) >= QUOTA:
             raise err.ServiceQuotaExceededException("The quota of %d %s resources is reached" % (QUOTA, kind))
         build = None
         if versioned:
@@ -572,7 +572,7 @@ class ImageBuilderBackend(BaseBackend):
         return recipe, infrastructure, distribution
 
     def _pipeline_fields(self, params):
-        recipe, _, _ = self._build_inputs(params)
+        recipe = self._build_inputs(params)[0]
         fields = {k: params.get(k) for k in (
             "description", "imageRecipeArn", "containerRecipeArn", "infrastructureConfigurationArn", "distributionConfigurationArn",
             "schedule", "imageScanningConfiguration", "workflows", "executionRole", "loggingConfiguration", "imageTags")}
@@ -919,5 +919,5 @@ imagebuilder_backends = BackendDict(ImageBuilderBackend, "imagebuilder", use_bot
 
 def advance_all():
     with LOCK:
-        for _, _, backend in imagebuilder_backends.iter_backends():
+        for _account, _region, backend in imagebuilder_backends.iter_backends():
             backend.advance()

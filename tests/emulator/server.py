@@ -33,7 +33,7 @@ def register_imagebuilder():
 
     sys.modules.setdefault("moto.imagebuilder", models)
     pattern = ("imagebuilder", re.compile(r"https?://imagebuilder\.(.+)\.amazonaws\.com"))
-    if pattern[0] not in {name for name, _ in backend_index.backend_url_patterns}:
+    if pattern[0] not in {name for name, _pattern in backend_index.backend_url_patterns}:
         backend_index.backend_url_patterns.insert(0, pattern)
 
 
@@ -72,8 +72,7 @@ def _operation(environ, service):
         from moto.core.request import Request as MotoRequest
         from moto.core.routing import get_service_router
 
-        operation, _ = get_service_router(service).match(MotoRequest(environ, shallow=True))
-        return operation.name
+        return get_service_router(service).match(MotoRequest(environ, shallow=True))[0].name
     except Exception:
         return "%s %s" % (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
 

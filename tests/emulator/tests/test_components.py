@@ -46,7 +46,10 @@ def test_wildcards_resolve_to_the_latest_matching_version(ib):
     name = unique("comp")
     for version in ("1.0.0", "1.0.9", "1.2.0", "2.0.0", "1.10.1"):
         create(ib, name, version)
-    get = lambda version: ib.get_component(componentBuildVersionArn=arn_of(name, version))["component"]["version"]  # noqa: E731
+
+    def get(version):
+        return ib.get_component(componentBuildVersionArn=arn_of(name, version))["component"]["version"]
+
     assert get("x.x.x") == "2.0.0/1"
     assert get("1.x.x") == "1.10.1/1"
     assert get("1.0.x") == "1.0.9/1"

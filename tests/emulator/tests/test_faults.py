@@ -41,7 +41,7 @@ def test_a_partial_rate_faults_about_that_share_of_calls(emulator, faults):
     faults(operation="ListImageRecipes", throttle_rate=0.5)
     emulator.reset_calls()
     failed = 0
-    for _ in range(200):
+    for _round in range(200):
         try:
             ib.list_image_recipes(maxResults=1)
         except ib.exceptions.TooManyRequestsException:
@@ -66,10 +66,10 @@ def test_wildcard_faults_reach_other_services_in_their_protocol(emulator, faults
     emulator.client("ec2", config=NO_RETRY).describe_vpcs()
 
 
-def test_environment_sets_faults_and_clock_at_start(repo_root):
+def test_environment_sets_faults_clock_and_quota_at_start(repo_root):
     from tests.conftest import EmulatorProcess
 
-    env = dict(os.environ, AMIFORGE_EMULATOR_STEP_SECONDS="0.05",
+    env = dict(os.environ, AMIFORGE_EMULATOR_STEP_SECONDS="0.05", AMIFORGE_EMULATOR_QUOTA="2",
                AMIFORGE_EMULATOR_FAULTS=json.dumps({"ListWorkflows": {"error_rate": 1}}))
     process = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--port", "0"], cwd=repo_root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -79,7 +79,13 @@ def test_environment_sets_faults_and_clock_at_start(repo_root):
         ib = server.client("imagebuilder", config=NO_RETRY)
         with pytest.raises(ib.exceptions.ServiceUnavailableException):
             ib.list_workflows()
-        ib.list_components()
+        assert ib.list_components(owner="Amazon")["componentVersionList"]  # seeds do not count against the quota
+        server.client("iam").create_instance_profile(InstanceProfileName="p")
+        for name in ("one", "two"):
+            ib.create_infrastructure_configuration(name=name, instanceProfileName="p")
+        with pytest.raises(ib.exceptions.ServiceQuotaExceededException) as excinfo:
+            ib.create_infrastructure_configuration(name="three", instanceProfileName="p")
+        assert status_of(excinfo) == 402
     finally:
         process.terminate()
         process.wait(timeout=10)

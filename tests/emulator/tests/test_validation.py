@@ -53,8 +53,8 @@ CASES = [
                                                                              instanceMetadataOptions={"httpPutResponseHopLimit": 65}), BAD),
     ("dist-missing-region", "create_distribution_configuration", dict(distributions=[{"amiDistributionConfiguration": {}}]), MISSING),
     ("dist-empty-region", "create_distribution_configuration", dict(distributions=[{"region": ""}]), BAD),
-    ("dist-bad-ami-name", "create_distribution_configuration", dict(distributions=[{"region": "us-east-1",
-                                                                                     "amiDistributionConfiguration": {"name": "a"}}]), BAD),
+    ("dist-bad-ami-name", "create_distribution_configuration",
+     dict(distributions=[{"region": "us-east-1", "amiDistributionConfiguration": {"name": "a"}}]), BAD),
     ("pipeline-recipe-arn-of-component", "create_image_pipeline", dict(PIPELINE_ARNS, imageRecipeArn=ARN + "component/a/1.0.0/1"), BAD),
     ("pipeline-unknown-status", "create_image_pipeline", dict(PIPELINE_ARNS, imageRecipeArn=ARN + "image-recipe/a/1.0.0", status="PAUSED"), BAD),
     ("pipeline-both-recipes", "create_image_pipeline", dict(PIPELINE_ARNS, imageRecipeArn=ARN + "image-recipe/a/1.0.0",
@@ -104,7 +104,7 @@ def _inventory(ib):
 
 def test_malformed_requests_store_nothing(raw, ib):
     before = _inventory(ib)
-    for _, operation, arguments, _ in CASES:
+    for _case, operation, arguments, _code in CASES:
         with pytest.raises(raw.exceptions.ClientError):
             send(raw, operation, arguments)
     assert _inventory(ib) == before
