@@ -7,6 +7,7 @@ snake_case taking the validated request dict and returning the response dict.
 """
 import copy
 import datetime
+import functools
 import json
 import os
 import re
@@ -44,7 +45,18 @@ KINDS = {
     "image-pipeline": (False, False),
     "lifecycle-policy": (False, False),
 }
-POLICY_KINDS = {"Component": "component", "Image": "image", "ImageRecipe": "image-recipe", "ContainerRecipe": "container-recipe"}
+# The filter names each List operation accepts (AWS rejects others); lists not named here accept any.
+FILTER_NAMES = {
+    "componentVersionList": {"description", "name", "platform", "supportedOsVersion", "type", "version"},
+    "containerRecipeSummaryList": {"containerType", "name", "parentImage", "platform"},
+    "distributionConfigurationSummaryList": {"name"},
+    "infrastructureConfigurationSummaryList": {"name"},
+    "imageRecipeSummaryList": {"name", "parentImage", "platform"},
+    "imageVersionList": {"name", "osVersion", "platform", "type", "version"},
+    "imageSummaryList": {"name", "osVersion", "platform", "type", "version"},
+    "imagePipelineList": {"description", "distributionConfigurationArn", "imageRecipeArn", "infrastructureConfigurationArn", "name", "status"},
+}
+POLICY_OPERATION = re.compile(r"^(Put|Get)(Component|Image|ImageRecipe|ContainerRecipe)Policy$")
 UNSUPPORTED = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate",
@@ -111,7 +123,12 @@ class ImageBuilderBackend(BaseBackend):
 
     # ----- dispatch, idempotency, dry run
     def handle(self, operation, params):
-        method = getattr(self, camelcase_to_underscores(operation))
+        policy = POLICY_OPERATION.match(operation)
+        if policy:
+            kind = camelcase_to_underscores(policy.group(2)).replace("_", "-")
+            method = functools.partial(self._policy, policy.group(1), kind, policy.group(2)[0].lower() + policy.group(2)[1:] + "Arn")
+        else:
+            method = getattr(self, camelcase_to_underscores(operation))
         version = params.get("semanticVersion")
         if version is not None and not re.match(r"^[0-9]+\.[0-9]+\.[0-9]+$", version):  # some shapes allow x wildcards
             raise err.InvalidVersionNumberException("The semantic version %s must be major.minor.patch numbers" % version)
@@ -269,6 +286,9 @@ class ImageBuilderBackend(BaseBackend):
             records = [r for r in records if extra(r)]
         for item in params.get("filters") or []:
             name, values = item.get("name"), set(item.get("values") or [])
+            if name not in FILTER_NAMES.get(key, {name}):
+                raise err.InvalidParameterValueException("The filter name %s is not valid here; use one of %s" % (
+                    name, ", ".join(sorted(FILTER_NAMES[key]))))
             records = [r for r in records if self._filter_value(r, name) & values]
         if versions:  # one entry per semantic version, its latest build, with the version ARN
             latest = {}
@@ -845,45 +865,20 @@ class ImageBuilderBackend(BaseBackend):
     def list_tags_for_resource(self, params):
         return {"tags": self._any(params["resourceArn"])["tags"]}
 
-    def _put_policy(self, kind, arn, policy):
-        record = self.find(kind, arn)
+    def _policy(self, verb, kind, key, params):
+        """Put/Get{Component,Image,ImageRecipe,ContainerRecipe}Policy."""
+        record = self.find(kind, params[key])
+        if verb == "Get":
+            if record["arn"] not in self.policies:
+                raise err.ResourceNotFoundException("The resource %s has no policy" % record["arn"])
+            return {"policy": self.policies[record["arn"]]}
         try:
-            document = json.loads(policy)
+            document = json.loads(params["policy"])
         except ValueError:
             raise err.InvalidParameterValueException("The policy is not valid JSON")
         self._must(isinstance(document, dict) and document.get("Statement"), "The policy needs a Statement")
-        self.policies[record["arn"]] = policy
-        return record["arn"]
-
-    def _get_policy(self, kind, arn):
-        record = self.find(kind, arn)
-        if record["arn"] not in self.policies:
-            raise err.ResourceNotFoundException("The resource %s has no policy" % record["arn"])
-        return {"policy": self.policies[record["arn"]]}
-
-    def put_component_policy(self, params):
-        return {"componentArn": self._put_policy("component", params["componentArn"], params["policy"])}
-
-    def get_component_policy(self, params):
-        return self._get_policy("component", params["componentArn"])
-
-    def put_image_policy(self, params):
-        return {"imageArn": self._put_policy("image", params["imageArn"], params["policy"])}
-
-    def get_image_policy(self, params):
-        return self._get_policy("image", params["imageArn"])
-
-    def put_image_recipe_policy(self, params):
-        return {"imageRecipeArn": self._put_policy("image-recipe", params["imageRecipeArn"], params["policy"])}
-
-    def get_image_recipe_policy(self, params):
-        return self._get_policy("image-recipe", params["imageRecipeArn"])
-
-    def put_container_recipe_policy(self, params):
-        return {"containerRecipeArn": self._put_policy("container-recipe", params["containerRecipeArn"], params["policy"])}
-
-    def get_container_recipe_policy(self, params):
-        return self._get_policy("container-recipe", params["containerRecipeArn"])
+        self.policies[record["arn"]] = params["policy"]
+        return {key: record["arn"]}
 
     # ----- Amazon-owned resources
     def _seed_amazon(self):

@@ -136,6 +136,8 @@ def test_filters_by_platform_and_type(ib):
     assert len(found) == 1
     assert ib.list_components(filters=[{"name": "name", "values": [name]},
                                        {"name": "platform", "values": ["Windows"]}])["componentVersionList"] == []
+    with pytest.raises(ib.exceptions.InvalidParameterValueException):
+        ib.list_components(filters=[{"name": "colour", "values": ["blue"]}])
 
 
 def test_tags_on_create_and_through_the_tag_api(ib):
