@@ -226,13 +226,27 @@ class ImageBuilder:
             self.module.fail_json_aws(error, msg="%s failed" % operation)
 
     def write(self, operation, **params):
-        """A call that changes something: never made in check mode."""
+        """A call that changes something. In check mode it is not made; where the operation has
+        ``dryRun``, the service is asked to validate the request instead (nothing is stored)."""
+        members = self.client.meta.service_model.operation_model(operation).input_shape.members
+        if "clientToken" in members:
+            params["clientToken"] = client_token(params, self.salt)
         if self.module.check_mode:
+            if "dryRun" in members:
+                self.dry_run(operation, **params)
             return None
         self.writes.append(operation)
-        if "clientToken" in self.client.meta.service_model.operation_model(operation).input_shape.members:
-            params["clientToken"] = client_token(params, self.salt)
         return self.call(operation, **params)
+
+    def dry_run(self, operation, **params):
+        """Have the service validate a create: DryRunOperationException means it would succeed."""
+        method = getattr(self.client, botocore.xform_name(operation))
+        try:
+            method(aws_retry=True, dryRun=True, **params)
+        except is_boto3_error_code("DryRunOperationException"):
+            return
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
+            self.module.fail_json_aws(error, msg="%s would fail (checked with dryRun in check mode)" % operation)
 
     def list_all(self, operation, key, **params):
         """Every item of a List* operation, all pages."""

@@ -75,6 +75,8 @@ def test_check_mode_predicts_without_writing(play, writes, emulator, name):
     emulator.reset_calls()
     created = play([component_task(name)], check=True)
     assert created[0]["changed"] is True and created[0]["version"] == "1.0.0"
+    dry_runs = [call for call in emulator.calls() if call["operation"] == "CreateComponent"]
+    assert [int(call["status"]) for call in dry_runs] == [412], "check mode validates with dryRun (DryRunOperationException)"
     assert writes() == [] and versions_in_emulator(emulator, name) == []
 
     play([component_task(name)])

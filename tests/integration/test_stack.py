@@ -104,6 +104,18 @@ def test_recipe_check_mode_and_bad_references(play, writes, emulator, prefix, li
         assert writes() == []
 
 
+def test_check_mode_asks_the_service_to_validate_what_it_would_create(play, writes, prefix, linux_ami):
+    """A Windows component in a recipe built on a Linux AMI passes our checks but not the service's:
+    check mode finds out through dryRun, without writing."""
+    play([task("component", name=prefix + "-win", platform="Windows", data=dict(
+        schemaVersion=1.0, phases=[dict(name="build", steps=[dict(name="Hi", action="ExecutePowerShell", inputs=dict(commands=["Write-Host hi"]))])]))])
+    writes()
+    failed = play([task("image_recipe", name=prefix + "-r", parent_image=linux_ami, components=[dict(name=prefix + "-win")])],
+                  check=True, expect_failure=True)
+    assert "CreateImageRecipe would fail (checked with dryRun in check mode)" in failed[0]["msg"], failed[0]["msg"]
+    assert writes() == []
+
+
 def test_infrastructure_configuration_updates_in_place(play, writes, emulator, prefix, instance_profile):
     base = dict(name=prefix + "-infra", instance_profile_name=instance_profile, instance_types=["t3.small", "t3.medium"],
                 instance_metadata_options=dict(http_tokens="required", http_put_response_hop_limit=2), tags=dict(a="1"))
