@@ -13,6 +13,7 @@ import os
 import re
 import threading
 import time
+import uuid
 
 import boto3
 import yaml
@@ -60,7 +61,7 @@ POLICY_OPERATION = re.compile(r"^(Put|Get)(Component|Image|ImageRecipe|Container
 UNSUPPORTED = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate",
-    "ListImageScanFindings", "ListImageScanFindingAggregations", "GetWorkflowExecution",
+    "ListImageScanFindings", "ListImageScanFindingAggregations",
     "GetWorkflowStepExecution", "ListWorkflowStepExecutions", "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
     "DistributeImage",
 }
@@ -72,6 +73,8 @@ AMAZON_COMPONENTS = [  # name, version, type
     ("simple-boot-test-linux", "1.0.0", "TEST"),
     ("reboot-test-linux", "1.0.0", "TEST"),
 ]
+AMAZON_WORKFLOWS = [("build-image", "1.0.2", "BUILD"), ("test-image", "1.0.1", "TEST"), ("distribute-image", "1.0.0", "DISTRIBUTION")]
+WORKFLOW_STATE = {"BUILD": "BUILDING", "TEST": "TESTING", "DISTRIBUTION": "DISTRIBUTING"}  # the image state a workflow runs in
 AMAZON_IMAGES = [  # name, version, os version, moto AMI name prefix
     ("amazon-linux-2023-x86", "2025.11.1", "Amazon Linux 2023", "al2023-ami-"),
     ("amazon-linux-2-x86", "2025.11.1", "Amazon Linux 2", "amzn2-ami-"),
@@ -647,7 +650,7 @@ class ImageBuilderBackend(BaseBackend):
             buildType="USER_INITIATED", imageSource="CUSTOM", outputResources={"amis": []},
             imageScanningConfiguration=params.get("imageScanningConfiguration"), workflows=params.get("workflows"),
             executionRole=params.get("executionRole"), loggingConfiguration=params.get("loggingConfiguration"),
-            _since=time.monotonic(), _step=0)
+            _since=time.monotonic(), _id=uuid.uuid4().hex[:8])
         return record
 
     def create_image(self, params):
@@ -683,6 +686,7 @@ class ImageBuilderBackend(BaseBackend):
             self._finish(record, record["state"]["status"])
 
     def _finish(self, record, status):
+        record["_ended"] = now()
         pipeline = self.resources["image-pipeline"].get(record.get("sourcePipelineArn") or "")
         if pipeline:
             pipeline["lastRunStatus"] = status
@@ -790,9 +794,45 @@ class ImageBuilderBackend(BaseBackend):
         self.find("image", params["imageBuildVersionArn"])
         return {"imagePackageList": []}
 
+    def _executions(self, image):
+        """The image's workflow executions, their status derived from the image's state."""
+        workflows = [w["workflowArn"] for w in image.get("workflows") or []] or [
+            "arn:aws:imagebuilder:%s:aws:workflow/%s/%s/x.x.x" % (self.region_name, kind.lower(), name)
+            for name, _version, kind in AMAZON_WORKFLOWS[:2]]
+        status, executions = image["state"]["status"], []
+        for index, arn in enumerate(workflows):
+            workflow = self.find("workflow", arn, quiet=True)
+            if not workflow:
+                continue
+            if status in ("AVAILABLE", "CANCELLED"):
+                state = "COMPLETED" if status == "AVAILABLE" else "CANCELLED"
+            elif status == "FAILED":
+                state = "FAILED" if workflow["type"] == "BUILD" else "SKIPPED"
+            else:
+                phase = STATES.index(WORKFLOW_STATE[workflow["type"]])
+                state = "PENDING" if STATES.index(status) < phase else "RUNNING" if STATES.index(status) == phase else "COMPLETED"
+            steps = len((yaml.safe_load(workflow["data"]) or {}).get("steps") or [])
+            executions.append({
+                "workflowExecutionId": "wf-%s-%04d-0000-0000-%012d" % (image["_id"], index, image["_build"]),
+                "workflowBuildVersionArn": workflow["arn"], "type": workflow["type"], "status": state, "totalStepCount": steps,
+                "totalStepsSucceeded": steps if state == "COMPLETED" else 0, "totalStepsFailed": 1 if state == "FAILED" else 0,
+                "totalStepsSkipped": steps if state in ("SKIPPED", "CANCELLED") else 0, "startTime": image["dateCreated"],
+                "endTime": image.get("_ended"), "message": image["state"].get("reason")})
+        return executions
+
     def list_workflow_executions(self, params):
-        self.find("image", params["imageBuildVersionArn"])
-        return {"workflowExecutions": [], "imageBuildVersionArn": params["imageBuildVersionArn"]}
+        self.advance()
+        image = self.find("image", params["imageBuildVersionArn"])
+        executions, token = self._page(self._executions(image), params)
+        return {"workflowExecutions": executions, "imageBuildVersionArn": image["arn"], "nextToken": token}
+
+    def get_workflow_execution(self, params):
+        self.advance()
+        for image in self.resources["image"].values():
+            for execution in self._executions(image) if image["_account"] == self.account_id else []:
+                if execution["workflowExecutionId"] == params["workflowExecutionId"]:
+                    return dict(execution, imageBuildVersionArn=image["arn"])
+        raise err.ResourceNotFoundException("The workflow execution %s does not exist" % params["workflowExecutionId"])
 
     # ----- workflows
     def create_workflow(self, params):
@@ -888,6 +928,10 @@ class ImageBuilderBackend(BaseBackend):
             self._new("component", {}, name, version, owner="aws", description="Amazon-managed component %s" % name,
                       type=component_type, platform="Linux", state={"status": "ACTIVE"}, data=yaml.safe_dump(document),
                       encrypted=True, _document=document)
+        steps = yaml.safe_dump({"schemaVersion": 1.0, "steps": [{"name": "Run", "action": "WaitForAction"}]})
+        for name, version, workflow_type in AMAZON_WORKFLOWS:
+            self._new("workflow", {}, name, version, owner="aws", prefix=workflow_type.lower(), type=workflow_type, data=steps,
+                      description="Amazon-managed workflow %s" % name)
         for name, version, os_version, ami_prefix in AMAZON_IMAGES:
             self._new("image", {}, name, version, owner="aws", type="AMI", platform="Linux", osVersion=os_version,
                       state={"status": "AVAILABLE"}, buildType="USER_INITIATED", imageSource="AMAZON_MANAGED",

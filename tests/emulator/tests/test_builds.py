@@ -46,6 +46,27 @@ def test_pipeline_execution_walks_every_state_and_distributes_to_three_regions(s
     assert got["lastRunStatus"] == "AVAILABLE" and "dateLastRun" in got
 
 
+def test_workflow_executions_follow_the_build(stack, emulator):
+    ib = stack.ib
+    build = "arn:aws:imagebuilder:us-east-1:aws:workflow/build/build-image/x.x.x"
+    test = "arn:aws:imagebuilder:us-east-1:aws:workflow/test/test-image/x.x.x"
+    assert {w["name"] for w in ib.list_workflows(owner="Amazon")["workflowVersionList"]} >= {"build-image", "test-image", "distribute-image"}
+    pipeline = stack.pipeline(workflows=[{"workflowArn": build}, {"workflowArn": test}])
+    arn = ib.start_image_pipeline_execution(imagePipelineArn=pipeline)["imageBuildVersionArn"]
+    seen = set()
+    while True:
+        image = ib.get_image(imageBuildVersionArn=arn)["image"]
+        executions = ib.list_workflow_executions(imageBuildVersionArn=arn)["workflowExecutions"]
+        seen.add((image["state"]["status"], tuple(e["status"] for e in executions)))
+        if image["state"]["status"] == "AVAILABLE":
+            break
+    assert ("BUILDING", ("RUNNING", "PENDING")) in seen and ("TESTING", ("COMPLETED", "RUNNING")) in seen
+    assert [e["type"] for e in executions] == ["BUILD", "TEST"]
+    assert all(e["status"] == "COMPLETED" for e in executions)
+    got = ib.get_workflow_execution(workflowExecutionId=executions[0]["workflowExecutionId"])
+    assert got["imageBuildVersionArn"] == arn and got["workflowBuildVersionArn"].endswith("/build-image/1.0.2/1")
+
+
 def test_create_image_build_versions_and_listing(stack):
     recipe, infrastructure = stack.recipe(), stack.infrastructure()
     first = stack.ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)

@@ -10,7 +10,7 @@ from tests.emulator.validation import check_output
 OUT_OF_SCOPE = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate", "ListImageScanFindings",
-    "ListImageScanFindingAggregations", "GetWorkflowExecution", "GetWorkflowStepExecution", "ListWorkflowStepExecutions",
+    "ListImageScanFindingAggregations", "GetWorkflowStepExecution", "ListWorkflowStepExecutions",
     "ListWaitingWorkflowSteps", "SendWorkflowStepAction", "DistributeImage",
 }
 
@@ -36,7 +36,8 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     ib.list_image_build_versions(imageVersionArn=image.rsplit("/", 1)[0])
     ib.list_images()
     ib.list_image_packages(imageBuildVersionArn=image)
-    ib.list_workflow_executions(imageBuildVersionArn=image)
+    execution = ib.list_workflow_executions(imageBuildVersionArn=image)["workflowExecutions"][0]["workflowExecutionId"]
+    ib.get_workflow_execution(workflowExecutionId=execution)
     ib.get_image_pipeline(imagePipelineArn=pipeline)
     ib.list_image_pipelines()
     ib.update_image_pipeline(imagePipelineArn=pipeline, imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)
