@@ -1,5 +1,6 @@
 """Image Builder requests: parse by botocore's model, validate generically, call the backend, shape the answer."""
 import json
+import traceback
 import uuid
 from urllib.parse import unquote
 
@@ -74,5 +75,9 @@ class ImageBuilderResponse(BaseResponse):
             result = self.imagebuilder_backend.handle(operation, params)
         except err.ImageBuilderError as error:
             return error.code, dict(headers, **{"x-amzn-ErrorType": error.error_type}), error.description
+        except Exception as error:  # an emulator bug: say so in the service's error format, trace on stderr
+            traceback.print_exc()
+            body = json.dumps({"__type": "ServiceException", "message": "emulator error in %s: %r" % (operation, error)})
+            return 500, dict(headers, **{"x-amzn-ErrorType": "ServiceException"}), body
         result.setdefault("requestId", str(uuid.uuid4()))
         return 200, headers, json.dumps(validation.shape(operation_model.output_shape, result))
