@@ -272,9 +272,8 @@ class ImageBuilderBackend(BaseBackend):
     def _page(self, items, params):
         size = params.get("maxResults") or PAGE_SIZE
         token = params.get("nextToken")
-        try:
-            start = int(token) if token else 0
-        except ValueError:
+        start = int(token) if token and token.isdigit() else 0
+        if token and not token.isdigit():
             raise err.InvalidPaginationTokenException("The nextToken %s is not valid" % token)
         page = items[start:start + size]
         return page, (str(start + size) if start + size < len(items) else None)
