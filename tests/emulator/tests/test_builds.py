@@ -151,3 +151,16 @@ def test_amis_appear_without_polling_the_image(stack, emulator):
             return
         time.sleep(0.1)
     raise AssertionError("no AMI named %s-* appeared" % name)
+
+
+def test_target_accounts_get_their_own_ami(stack, emulator):
+    other = "111122223333"
+    distribution = stack.distribution([{"region": "us-east-1", "amiDistributionConfiguration": {
+        "name": unique("shared") + "-{{imagebuilder:buildDate}}", "targetAccountIds": [other]}}])
+    arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
+                                distributionConfigurationArn=distribution)["imageBuildVersionArn"]
+    amis = stack.wait(arn)[0]["outputResources"]["amis"]
+    assert [ami["accountId"] for ami in amis] == ["123456789012", other]
+    ec2 = emulator.client("ec2")
+    ec2.meta.events.register("before-sign.ec2.*", lambda request, **kwargs: request.headers.add_header("x-moto-account-id", other))
+    assert ec2.describe_images(ImageIds=[amis[1]["image"]])["Images"][0]["OwnerId"] == other
