@@ -63,7 +63,6 @@ UNSUPPORTED = {
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate",
     "ListImageScanFindings", "ListImageScanFindingAggregations",
     "GetWorkflowStepExecution", "ListWorkflowStepExecutions", "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
-    "DistributeImage",
 }
 
 AMAZON_COMPONENTS = [  # name, version, type
@@ -753,12 +752,32 @@ class ImageBuilderBackend(BaseBackend):
         self._finish(record, "CANCELLED")
         return {"imageBuildVersionArn": record["arn"]}
 
+    def distribute_image(self, params):
+        """Only the distribution phase: a new image build version that starts in DISTRIBUTING."""
+        distribution = self.find("distribution-configuration", params["distributionConfigurationArn"])
+        platform, os_version = self._check_parent_image(params["sourceImage"])
+        source = self.find("image", params["sourceImage"]) if params["sourceImage"].startswith("arn:") else None
+        if source:
+            self._must(any(ami["region"] == self.region_name for ami in source["outputResources"]["amis"]),
+                       "The image %s has no AMI in %s" % (source["arn"], self.region_name))
+        role = params["executionRole"].split("/")[-1]
+        self._must(self._exists(lambda: self._service("iam", "aws").get_role(role)), "The execution role %s does not exist" % role)
+        name, version = (source["name"], source["_version"]) if source else (distribution["name"], "1.0.0")
+        record = self._new(
+            "image", params, name, version, type="AMI", platform=platform, osVersion=os_version, state={"status": "DISTRIBUTING"},
+            distributionConfiguration=copy.deepcopy(distribution), buildType="USER_INITIATED", imageSource="CUSTOM",
+            outputResources={"amis": []}, executionRole=params["executionRole"], loggingConfiguration=params.get("loggingConfiguration"),
+            _since=time.monotonic(), _id=uuid.uuid4().hex[:8])
+        return {"imageBuildVersionArn": record["arn"]}
+
     def retry_image(self, params):
         self.advance()
         record = self.find("image", params["imageBuildVersionArn"])
         if record["state"]["status"] not in ("FAILED", "CANCELLED"):
             raise err.InvalidRequestException("Only a FAILED or CANCELLED image can be retried, not %s" % record["state"]["status"])
-        recipe = record.get("imageRecipe") or record["containerRecipe"]
+        recipe = record.get("imageRecipe") or record.get("containerRecipe")
+        if not recipe:
+            raise err.InvalidRequestException("Only images built from a recipe can be retried")
         request = {"imageRecipeArn" if recipe["_kind"] == "image-recipe" else "containerRecipeArn": recipe["arn"],
                    "infrastructureConfigurationArn": record["infrastructureConfiguration"]["arn"], "tags": record["tags"]}
         if record.get("distributionConfiguration"):

@@ -153,6 +153,26 @@ def test_amis_appear_without_polling_the_image(stack, emulator):
     raise AssertionError("no AMI named %s-* appeared" % name)
 
 
+def test_distribute_image_runs_only_the_distribution_phase(stack, emulator):
+    role = emulator.client("iam").create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")["Role"]["RoleName"]
+    built = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
+    stack.wait(built)
+    name = unique("copy")
+    distribution = stack.distribution([{"region": "eu-west-1", "amiDistributionConfiguration": {"name": name + "-{{imagebuilder:buildDate}}"}}])
+    arn = stack.ib.distribute_image(sourceImage=built.rsplit("/", 1)[0], distributionConfigurationArn=distribution,
+                                    executionRole=role)["imageBuildVersionArn"]
+    assert arn.rsplit("/", 1)[0] == built.rsplit("/", 1)[0] and arn != built
+    image, seen = stack.wait(arn)
+    assert seen == ["DISTRIBUTING", "INTEGRATING", "AVAILABLE"]
+    [ami] = image["outputResources"]["amis"]
+    assert ami["region"] == "eu-west-1" and ami["name"].startswith(name)
+    assert emulator.client("ec2", "eu-west-1").describe_images(ImageIds=[ami["image"]])["Images"]
+    with pytest.raises(stack.ib.exceptions.InvalidParameterValueException):
+        stack.ib.distribute_image(sourceImage="ami-0123456789abcdef0", distributionConfigurationArn=distribution, executionRole=role)
+    with pytest.raises(stack.ib.exceptions.InvalidParameterValueException):
+        stack.ib.distribute_image(sourceImage=built, distributionConfigurationArn=distribution, executionRole=unique("no-role"))
+
+
 def test_target_accounts_get_their_own_ami(stack, emulator):
     other = "111122223333"
     distribution = stack.distribution([{"region": "us-east-1", "amiDistributionConfiguration": {

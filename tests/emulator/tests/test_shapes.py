@@ -11,7 +11,7 @@ OUT_OF_SCOPE = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate", "ListImageScanFindings",
     "ListImageScanFindingAggregations", "GetWorkflowStepExecution", "ListWorkflowStepExecutions",
-    "ListWaitingWorkflowSteps", "SendWorkflowStepAction", "DistributeImage",
+    "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
 }
 
 
@@ -32,6 +32,9 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     ib.cancel_image_creation(imageBuildVersionArn=second)
     retried = ib.retry_image(imageBuildVersionArn=second)["imageBuildVersionArn"]
     stack.wait(retried)
+    role = emulator.client("iam").create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    distributed = ib.distribute_image(sourceImage=image, distributionConfigurationArn=distribution, executionRole=role)["imageBuildVersionArn"]
+    stack.wait(distributed)
     ib.list_image_pipeline_images(imagePipelineArn=pipeline)
     ib.list_image_build_versions(imageVersionArn=image.rsplit("/", 1)[0])
     ib.list_images()
@@ -85,6 +88,7 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     ib.untag_resource(resourceArn=pipeline, tagKeys=["a"])
     ib.delete_image(imageBuildVersionArn=second)
     ib.delete_image(imageBuildVersionArn=retried)
+    ib.delete_image(imageBuildVersionArn=distributed)
     ib.delete_image_pipeline(imagePipelineArn=pipeline)
     ib.delete_image(imageBuildVersionArn=image)
     ib.delete_image_recipe(imageRecipeArn=recipe)
