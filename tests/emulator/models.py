@@ -313,8 +313,8 @@ class ImageBuilderBackend(BaseBackend):
     def _shared(self, kind):
         """Resources of other accounts whose resource policy names this account."""
         shared = []
-        for account_id, region, backend in imagebuilder_backends.iter_backends():
-            if account_id == self.account_id or region != self.region_name:
+        for backend in all_backends():
+            if backend.account_id == self.account_id or backend.region_name != self.region_name:
                 continue
             for arn, policy in backend.policies.items():
                 if self.account_id in policy and arn in backend.resources[kind]:
@@ -974,7 +974,12 @@ imagebuilder_backends = BackendDict(ImageBuilderBackend, "imagebuilder", use_bot
                                     additional_regions=boto3.session.Session().get_available_regions("ec2"))
 
 
+def all_backends():
+    """A snapshot: request threads may add a region's backend while we look."""
+    return [backend for account in list(imagebuilder_backends.values()) for backend in list(account.values())]
+
+
 def advance_all():
     with LOCK:
-        for _account, _region, backend in imagebuilder_backends.iter_backends():
+        for backend in all_backends():
             backend.advance()
