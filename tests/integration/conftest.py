@@ -101,3 +101,13 @@ def linux_ami(emulator):
         Owners=["amazon"], Filters=[dict(Name="name", Values=["al2023-ami-2023*-kernel-6.1-x86_64"])])["Images"]
     assert images, "moto's built-in images have no Amazon Linux 2023 AMI"
     return images[0]["ImageId"]
+
+
+@pytest.fixture(scope="session")
+def instance_profile(emulator):
+    """An IAM instance profile in the emulator, as a real account would have for Image Builder."""
+    iam = emulator.client("iam")
+    iam.create_role(RoleName="ImageBuilderRole", AssumeRolePolicyDocument="{}")
+    iam.create_instance_profile(InstanceProfileName="ImageBuilderProfile")
+    iam.add_role_to_instance_profile(InstanceProfileName="ImageBuilderProfile", RoleName="ImageBuilderRole")
+    return "ImageBuilderProfile"

@@ -4,26 +4,12 @@ import uuid
 
 import pytest
 
-
-def document(message="hello"):
-    return dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
-        dict(name="Say", action="ExecuteBash", inputs=dict(commands=["echo %s" % message]))])])
-
-
-def component_task(name, **options):
-    options.setdefault("data", document())
-    return {"name": "component", "amiforge.imagebuilder.component": dict(name=name, **options), "register": "out"}
+from tests.integration.helpers import component_task, document, versions_in_emulator
 
 
 @pytest.fixture
 def name():
     return "it-" + uuid.uuid4().hex[:10]
-
-
-def versions_in_emulator(emulator, name):
-    client = emulator.client("imagebuilder")
-    listed = client.list_components(owner="Self", filters=[dict(name="name", values=[name])], byName=True)["componentVersionList"]
-    return sorted(item["arn"].rsplit("/", 1)[1] for item in listed)
 
 
 def test_create_then_rerun_is_unchanged(play, writes, emulator, name):

@@ -1,7 +1,7 @@
 """Throttling and server errors are retried with backoff, and a create is applied once."""
 import uuid
 
-from tests.integration.test_component import component_task, document, versions_in_emulator
+from tests.integration.helpers import component_task, document, versions_in_emulator
 
 
 def test_throttled_and_failing_calls_are_retried_and_nothing_is_duplicated(play, writes, emulator):

@@ -5,35 +5,12 @@ import uuid
 
 import pytest
 
-from tests.integration.test_component import document
+from tests.integration.helpers import document, merged, task
 
 
 @pytest.fixture
 def prefix():
     return "st-" + uuid.uuid4().hex[:8]
-
-
-@pytest.fixture(scope="session")
-def instance_profile(emulator):
-    iam = emulator.client("iam")
-    iam.create_role(RoleName="ImageBuilderRole", AssumeRolePolicyDocument="{}")
-    iam.create_instance_profile(InstanceProfileName="ImageBuilderProfile")
-    iam.add_role_to_instance_profile(InstanceProfileName="ImageBuilderProfile", RoleName="ImageBuilderRole")
-    return "ImageBuilderProfile"
-
-
-def merged(base, **changes):
-    """``base`` with ``changes`` applied (a copy)."""
-    result = dict(base)
-    result.update(changes)
-    return result
-
-
-def task(module, register=None, **options):
-    entry = {"amiforge.imagebuilder.%s" % module: options}
-    if register:
-        entry["register"] = register
-    return entry
 
 
 def stack(prefix, ami, profile, message="hello", regions=("us-east-1", "eu-west-1", "ap-southeast-2")):

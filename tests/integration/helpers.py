@@ -1,0 +1,34 @@
+"""Small builders shared by the integration tests."""
+
+
+def document(message="hello"):
+    """A valid Linux component document that echoes ``message``."""
+    return dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
+        dict(name="Say", action="ExecuteBash", inputs=dict(commands=["echo %s" % message]))])])
+
+
+def task(module, register=None, **options):
+    """A task of one of our modules."""
+    entry = {"amiforge.imagebuilder.%s" % module: options}
+    if register:
+        entry["register"] = register
+    return entry
+
+
+def component_task(name, **options):
+    options.setdefault("data", document())
+    return {"name": "component", "amiforge.imagebuilder.component": dict(name=name, **options), "register": "out"}
+
+
+def merged(base, **changes):
+    """``base`` with ``changes`` applied (a copy)."""
+    result = dict(base)
+    result.update(changes)
+    return result
+
+
+def versions_in_emulator(emulator, name):
+    """The versions of component ``name`` the emulator holds, sorted."""
+    client = emulator.client("imagebuilder")
+    listed = client.list_components(owner="Self", filters=[dict(name="name", values=[name])], byName=True)["componentVersionList"]
+    return sorted(item["arn"].rsplit("/", 1)[1] for item in listed)

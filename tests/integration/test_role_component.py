@@ -1,0 +1,327 @@
+"""amiforge.imagebuilder.role_component against the emulator, and its document run for real.
+
+The role packages tests/integration/roles/amiforge_marker (a role that writes a marker file) as a
+component. The tests check that the document validates, that the S3 object holds the tarball with
+the recorded sha256, that a re-run writes nothing and that a change of the role's content makes a
+new component version.
+
+The slow test then runs the document's build phase in a Debian root filesystem, the way AWSTOE
+would on a build instance: parameters and constants substituted, each ExecuteBash step as a bash
+script inside the chroot (under ``unshare --mount --pid --fork --mount-proc``, so its mounts and
+processes vanish with it, with a clean environment), and the one S3Download step replaced by
+fetching the object from the emulator's S3 into the same destination in the rootfs (the build
+instance would fetch it from S3 with its instance profile). The rootfs comes from
+tests/molecule/rootfs.sh; Ansible is installed in it by the document's own InstallAnsible step
+(apt, ansible-core from Debian 12) once, and that rootfs is cached beside rootfs.sh's tarballs
+(~/.cache/amiforge/rootfs/bookworm-<hash>-ansible-<hash of the step>.tar), so a warm run takes
+the "already installed" branch and needs no network.
+"""
+import fcntl
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import uuid
+
+import pytest
+import yaml
+
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
+from tests.conftest import ROOT
+
+FIXTURE_ROLE = os.path.join(ROOT, "tests", "integration", "roles", "amiforge_marker")
+ROOTFS_SH = os.path.join(ROOT, "tests", "molecule", "rootfs.sh")
+RELEASE = "bookworm"
+AWSTOE_REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}")
+CLEAN_ENV = ["/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C.UTF-8"]
+
+
+@pytest.fixture(scope="module")
+def bucket(emulator):
+    name = "it-role-components"
+    s3 = emulator.client("s3")
+    if name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=name)
+    return name
+
+
+def role_tasks(**variables):
+    """Run the role, then show its result (the last task's ``role_component_result``)."""
+    return [{"name": "role_component", "ansible.builtin.include_role": {"name": "amiforge.imagebuilder.role_component"}, "vars": variables},
+            {"name": "result", "ansible.builtin.debug": {"var": "role_component_result"}}]
+
+
+def task_result(result, name):
+    """The result of the role's task whose name contains ``name``."""
+    matches = [task["hosts"]["localhost"] for task in result.tasks if name in task["task"]["name"]]
+    assert matches, "no task named %r in %s" % (name, [task["task"]["name"] for task in result.tasks])
+    return matches[-1]
+
+
+def s3_writes(calls):
+    return [call["operation"] for call in calls if call.get("service") == "s3" and call["operation"].startswith(("Put", "Delete", "Create"))]
+
+
+def fetch_object(emulator, s3_uri):
+    bucket_name, _sep, key = s3_uri[len("s3://"):].partition("/")
+    return emulator.client("s3").get_object(Bucket=bucket_name, Key=key)["Body"].read()
+
+
+def component_document(emulator, arn):
+    return emulator.client("imagebuilder").get_component(componentBuildVersionArn=arn)["component"]["data"]
+
+
+def tarball_names(blob):
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as archive:
+        return sorted(archive.getnames())
+
+
+@pytest.fixture(scope="module")
+def packaged(play, emulator, bucket):
+    """The fixture role packaged once as a component (shared by the tests that only read it)."""
+    name = "it-role-" + uuid.uuid4().hex[:8]
+    result = play(role_tasks(role_component_role=FIXTURE_ROLE, role_component_name=name, role_component_bucket=bucket,
+                             role_component_variables={"marker_message": "from the component's default"}))
+    return dict(name=name, result=result, info=result[-1]["role_component_result"])
+
+
+def test_document_validates_and_s3_object_has_the_recorded_sha256(packaged, emulator, bucket):
+    info = packaged["info"]
+    assert info["changed"] is True and info["version"] == "1.0.0"
+    assert info["arn"].endswith(":component/%s/1.0.0/1" % packaged["name"])
+    assert re.fullmatch(r"[0-9a-f]{64}", info["sha256"])
+    assert info["s3_uri"] == "s3://%s/role-components/%s/%s.tar.gz" % (bucket, packaged["name"], info["sha256"])
+
+    blob = fetch_object(emulator, info["s3_uri"])
+    assert hashlib.sha256(blob).hexdigest() == info["sha256"]
+    assert tarball_names(blob) == [
+        "amiforge_marker", "amiforge_marker/defaults", "amiforge_marker/defaults/main.yml", "amiforge_marker/files",
+        "amiforge_marker/files/shipped.txt", "amiforge_marker/meta", "amiforge_marker/meta/main.yml", "amiforge_marker/tasks",
+        "amiforge_marker/tasks/main.yml", "amiforge_marker/templates", "amiforge_marker/templates/marker.j2", "playbook.yml"]
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as archive:
+        members = archive.getmembers()
+        assert {(member.uid, member.gid, member.mtime) for member in members} == {(0, 0, 0)}
+        assert {member.mode for member in members if member.isfile()} == {0o644}
+        playbook = yaml.safe_load(archive.extractfile("playbook.yml"))
+    assert playbook[0]["roles"] == [{"role": "amiforge_marker"}] and playbook[0]["connection"] == "local"
+    assert b"from the component's default" not in blob, "role variables must not be baked into the tarball"
+
+    text = component_document(emulator, info["arn"])
+    errors = [finding.to_dict() for finding in validate_document(text, platform="Linux", kind="component") if finding.severity != "info"]
+    assert errors == []
+    document = yaml.safe_load(text)
+    assert [step["name"] for step in document["phases"][0]["steps"]] == ["InstallAnsible", "DownloadRole", "VerifyRole", "RunRole", "Cleanup"]
+    assert document["phases"][0]["steps"][1]["inputs"][0]["source"] == info["s3_uri"]
+    parameters = {name: spec for item in document["parameters"] for name, spec in item.items()}
+    assert yaml.safe_load(parameters["RoleVariables"]["default"]) == {"marker_message": "from the component's default"}
+    assert info["sha256"] in document["phases"][0]["steps"][2]["inputs"]["commands"][0]
+
+
+def test_rerun_is_unchanged_and_writes_nothing(packaged, play, writes, emulator, bucket):
+    emulator.reset_calls()
+    again = play(role_tasks(role_component_role=FIXTURE_ROLE, role_component_name=packaged["name"], role_component_bucket=bucket,
+                            role_component_variables={"marker_message": "from the component's default"}))
+    calls = emulator.calls()
+    assert not any(again.changed), [task["task"]["name"] for task, changed in zip(again.tasks, again.changed) if changed]
+    assert again[-1]["role_component_result"]["arn"] == packaged["info"]["arn"]
+    assert again[-1]["role_component_result"]["sha256"] == packaged["info"]["sha256"]
+    assert writes() == [] and s3_writes(calls) == []
+
+
+def test_role_by_collection_name_leaves_molecule_out(play, emulator, bucket):
+    result = play(role_tasks(role_component_role="amiforge.imagebuilder.ssh_hardening", role_component_bucket=bucket,
+                             role_component_name="it-role-ssh-" + uuid.uuid4().hex[:6]))
+    names = tarball_names(fetch_object(emulator, result[-1]["role_component_result"]["s3_uri"]))
+    assert "ssh_hardening/tasks/main.yml" in names and "playbook.yml" in names
+    assert not [name for name in names if "molecule" in name or name.startswith(".") or "/.rootfs" in name]
+
+
+def test_missing_role_fails_before_any_write(play, writes, emulator, bucket):
+    emulator.reset_calls()
+    result = play(role_tasks(role_component_role="no_such_role_anywhere", role_component_bucket=bucket), expect_failure=True)
+    failed = [item for item in result.results if item.get("failed")]
+    assert failed and "no folder for 'no_such_role_anywhere'" in failed[0]["msg"]
+    assert s3_writes(emulator.calls()) == [] and writes() == []
+
+
+def test_role_content_change_makes_a_new_version(play, writes, emulator, bucket, tmp_path):
+    role = tmp_path / "amiforge_marker"
+    shutil.copytree(FIXTURE_ROLE, role)
+    name = "it-role-" + uuid.uuid4().hex[:8]
+    variables = dict(role_component_role=str(role), role_component_name=name, role_component_bucket=bucket)
+
+    emulator.reset_calls()
+    predicted = play(role_tasks(**variables), check=True)
+    assert task_result(predicted, "Create the component")["changed"] is True
+    assert s3_writes(emulator.calls()) == [] and writes() == []
+
+    first = play(role_tasks(**variables))[-1]["role_component_result"]
+    assert first["version"] == "1.0.0"
+    # Same content with other mtimes and modes (another checkout, another umask): the same tarball.
+    for path in role.rglob("*"):
+        os.utime(path, (1, 1))
+        path.chmod(0o775 if path.is_dir() else 0o664)
+    emulator.reset_calls()
+    same = play(role_tasks(**variables))[-1]["role_component_result"]
+    assert (same["changed"], same["sha256"], same["version"]) == (False, first["sha256"], "1.0.0")
+    assert s3_writes(emulator.calls()) == [] and writes() == []
+
+    (role / "files" / "shipped.txt").write_text("a new release of the role\n")
+    emulator.reset_calls()
+    changed = play(role_tasks(**variables))[-1]["role_component_result"]
+    assert changed["changed"] is True and changed["version"] == "1.0.1"
+    assert changed["sha256"] != first["sha256"]
+    assert s3_writes(emulator.calls()) == ["PutObject"] and writes() == ["CreateComponent"]
+    assert b"a new release" in tarball_names_and_blob(emulator, changed["s3_uri"])
+    assert hashlib.sha256(fetch_object(emulator, first["s3_uri"])).hexdigest() == first["sha256"], "the old version's tarball stays"
+    assert changed["sha256"] in component_document(emulator, changed["arn"])
+
+
+def tarball_names_and_blob(emulator, s3_uri):
+    with tarfile.open(fileobj=io.BytesIO(fetch_object(emulator, s3_uri)), mode="r:gz") as archive:
+        return archive.extractfile("amiforge_marker/files/shipped.txt").read()
+
+
+# The document, run for real --------------------------------------------------------------------------
+
+
+def substitute(value, values):
+    """AWSTOE's substitution of {{ Name }} references to parameters and constants, in every string of a step's inputs."""
+    if isinstance(value, dict):
+        return {key: substitute(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute(item, values) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match):
+        assert match.group(1) in values, "the document refers to %r, which it does not declare" % match.group(1)
+        return values[match.group(1)]
+    return AWSTOE_REFERENCE.sub(replace, value)
+
+
+def declared_values(document, parameters):
+    values = {}
+    for kind, field in (("parameters", "default"), ("constants", "value")):
+        for item in document.get(kind) or []:
+            for name, spec in item.items():
+                values[name] = str(spec.get(field, ""))
+    values.update(parameters)
+    return values
+
+
+def run_bash_in_chroot(rootfs, script, timeout=600):
+    """One ExecuteBash step: a bash script run as root inside the rootfs, isolated from the host."""
+    with open(os.path.join(rootfs, "awstoe-step.sh"), "w") as handle:
+        handle.write(script)
+    wrapper = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; '
+               'exec chroot "$root" "$@"')
+    completed = subprocess.run(
+        ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--ipc", "--uts", "sh", "-c", wrapper, "sh", rootfs]
+        + CLEAN_ENV + ["/bin/bash", "/awstoe-step.sh"],
+        capture_output=True, text=True, timeout=timeout, check=False)
+    os.unlink(os.path.join(rootfs, "awstoe-step.sh"))
+    return completed
+
+
+def build_steps(document, parameters):
+    values = declared_values(document, parameters)
+    phase = [phase for phase in document["phases"] if phase["name"] == "build"][0]
+    return [(step["name"], step["action"], substitute(step["inputs"], values)) for step in phase["steps"]]
+
+
+def rootfs_with_ansible(dest, install_script):
+    """A bookworm rootfs in ``dest`` in which the document's InstallAnsible step has run (cached)."""
+    base = subprocess.run([ROOTFS_SH, RELEASE, "--cache-only"], capture_output=True, text=True, check=True).stdout.strip()
+    cached = "%s-ansible-%s.tar" % (base[:-len(".tar")], hashlib.sha256(install_script.encode()).hexdigest()[:12])
+    if not os.path.exists(cached):
+        with open(cached + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not os.path.exists(cached):
+                build = tempfile.mkdtemp(prefix="build-ansible-", dir=os.path.dirname(cached))
+                try:
+                    root = os.path.join(build, "root")
+                    subprocess.run([ROOTFS_SH, RELEASE, root], capture_output=True, check=True)
+                    shutil.copy("/etc/resolv.conf", os.path.join(root, "etc", "resolv.conf"))  # apt needs the network once
+                    installed = run_bash_in_chroot(root, install_script)
+                    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+                    assert "Ansible is already installed" not in installed.stdout
+                    work = re.search(r"work='([^']+)'", install_script).group(1)
+                    with open(os.path.join(root, work.lstrip("/"), "installed-by")) as handle:
+                        assert handle.read().strip() == "apt", "Debian 12 gets Ansible from apt"
+                    shutil.rmtree(os.path.join(root, work.lstrip("/")))
+                    cleaned = run_bash_in_chroot(root, "apt-get clean && rm -rf /var/lib/apt/lists/* && rm -f /etc/resolv.conf\n")
+                    assert cleaned.returncode == 0, cleaned.stderr
+                    subprocess.run(["tar", "--numeric-owner", "--xattrs", "-cf", os.path.join(build, "rootfs.tar"), "-C", root, "."], check=True)
+                    os.rename(os.path.join(build, "rootfs.tar"), cached)
+                finally:
+                    shutil.rmtree(build, ignore_errors=True)
+    os.makedirs(dest)
+    subprocess.run(["tar", "--numeric-owner", "--xattrs", "-xpf", cached, "-C", dest], check=True)
+    return dest
+
+
+@pytest.fixture
+def rootfs_dir():
+    if shutil.which("debootstrap") is None or shutil.which("unshare") is None:
+        pytest.skip("needs debootstrap and unshare (make test installs them through tools/setup-system)")
+    if os.geteuid() != 0:
+        pytest.skip("needs root for chroot and unshare --mount")
+    folder = tempfile.mkdtemp(prefix="role-component-rootfs-")
+    yield os.path.join(folder, "root")
+    shutil.rmtree(folder, ignore_errors=True)  # the step mounts lived in their own namespace; nothing of the host is below
+
+
+@pytest.mark.slow
+def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs_dir):
+    """Needs root, debootstrap and unshare; the first run builds and caches the rootfs (debootstrap, then
+    apt installs ansible-core from the Debian archive, a few minutes); warm, about 30 s."""
+    document = yaml.safe_load(component_document(emulator, packaged["info"]["arn"]))
+    # A recipe overrides the role's variables through the component parameter; nothing is rebuilt.
+    steps = build_steps(document, {"RoleVariables": '{"marker_message": "from the recipe"}'})
+    install_script = [inputs["commands"][0] for name, action, inputs in steps if name == "InstallAnsible"][0]
+    root = rootfs_with_ansible(rootfs_dir, install_script)
+    work = None
+    for name, action, inputs in steps:
+        if action == "S3Download":
+            for item in inputs:  # stands in for the S3 download the build instance makes
+                target = os.path.join(root, item["destination"].lstrip("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(fetch_object(emulator, item["source"]))
+                work = os.path.dirname(target)
+            continue
+        assert action == "ExecuteBash", "the document has a step this test cannot run: %s" % action
+        completed = run_bash_in_chroot(root, "\n".join(inputs["commands"]))
+        assert completed.returncode == 0, "step %s failed:\n%s\n%s" % (name, completed.stdout[-4000:], completed.stderr[-4000:])
+        if name == "VerifyRole":
+            assert "role.tar.gz: OK" in completed.stdout
+        if name == "RunRole":
+            assert re.search(r"localhost\s+: ok=\d+\s+changed=2 ", completed.stdout), completed.stdout[-2000:]
+
+    with open(os.path.join(root, "etc", "amiforge-marker")) as handle:
+        assert handle.read() == "from the recipe\n"
+    with open(os.path.join(root, "etc", "amiforge-marker.shipped")) as handle:
+        assert handle.read() == "shipped with the role\n"
+    assert work is not None and not os.path.exists(work), "Cleanup removes the work folder"
+    assert os.path.exists(os.path.join(root, "usr", "bin", "ansible-playbook")), "Ansible was there before; Cleanup keeps it"
+
+
+def test_a_tampered_tarball_stops_the_build(packaged, emulator, tmp_path):
+    """VerifyRole is the guard: a tarball with other bytes fails the step (run on the host, in a scratch folder)."""
+    document = yaml.safe_load(component_document(emulator, packaged["info"]["arn"]))
+    work = str(tmp_path / "work")
+    steps = {name: inputs for name, action, inputs in build_steps(document, {"WorkDir": work})}
+    os.makedirs(work)
+    verify = "\n".join(steps["VerifyRole"]["commands"])
+    with open(os.path.join(work, "role.tar.gz"), "wb") as handle:
+        handle.write(fetch_object(emulator, packaged["info"]["s3_uri"]))
+    assert subprocess.run(["bash", "-c", verify], capture_output=True, check=False).returncode == 0
+    with open(os.path.join(work, "role.tar.gz"), "ab") as handle:
+        handle.write(b"tampered")
+    failed = subprocess.run(["bash", "-c", verify], capture_output=True, text=True, check=False)
+    assert failed.returncode != 0 and "FAILED" in failed.stdout
