@@ -132,6 +132,22 @@ def test_rerun_is_unchanged_and_writes_nothing(packaged, play, writes, emulator,
     assert writes() == [] and s3_writes(calls) == []
 
 
+def test_one_component_serves_recipes_with_their_own_variables(packaged, play, emulator, linux_ami):
+    info = packaged["info"]
+    recipes = []
+    for label, variables in (("web", '{"marker_message": "web"}'), ("db", '{"marker_message": "db"}')):
+        name = "%s-%s" % (packaged["name"], label)
+        recipes.append((name, variables))
+    play([{"amiforge.imagebuilder.image_recipe": dict(name=name, parent_image=linux_ami, components=[
+        dict(name=packaged["name"], version=info["version"], parameters=dict(RoleVariables=variables))])} for name, variables in recipes])
+    client = emulator.client("imagebuilder")
+    for name, variables in recipes:
+        arn = info["arn"].replace(":component/%s/1.0.0/1" % packaged["name"], ":image-recipe/%s/1.0.0" % name)
+        component = client.get_image_recipe(imageRecipeArn=arn)["imageRecipe"]["components"][0]
+        assert component["componentArn"] in (info["arn"], info["arn"].rsplit("/", 1)[0])
+        assert component["parameters"] == [dict(name="RoleVariables", value=[variables])]
+
+
 def test_role_by_collection_name_leaves_molecule_out(play, emulator, bucket):
     result = play(role_tasks(role_component_role="amiforge.imagebuilder.ssh_hardening", role_component_bucket=bucket,
                              role_component_name="it-role-ssh-" + uuid.uuid4().hex[:6]))
@@ -180,6 +196,11 @@ def test_role_content_change_makes_a_new_version(play, writes, emulator, bucket,
     assert hashlib.sha256(fetch_object(emulator, first["s3_uri"])).hexdigest() == first["sha256"], "the old version's tarball stays"
     assert changed["sha256"] in component_document(emulator, changed["arn"])
 
+    gone = play(role_tasks(role_component_role=str(role), role_component_name=name, role_component_state="absent"))
+    assert gone[-1]["role_component_result"]["changed"] is True
+    listed = emulator.client("imagebuilder").list_components(owner="Self", filters=[dict(name="name", values=[name])])
+    assert listed["componentVersionList"] == []
+
 
 def tarball_names_and_blob(emulator, s3_uri):
     with tarfile.open(fileobj=io.BytesIO(fetch_object(emulator, s3_uri)), mode="r:gz") as archive:
@@ -221,7 +242,7 @@ def run_bash_in_chroot(rootfs, script, timeout=600):
     wrapper = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; '
                'exec chroot "$root" "$@"')
     completed = subprocess.run(
-        ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--ipc", "--uts", "sh", "-c", wrapper, "sh", rootfs]
+        ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc", "--uts", "sh", "-c", wrapper, "sh", rootfs]
         + CLEAN_ENV + ["/bin/bash", "/awstoe-step.sh"],
         capture_output=True, text=True, timeout=timeout, check=False)
     os.unlink(os.path.join(rootfs, "awstoe-step.sh"))
