@@ -73,8 +73,37 @@ options:
     type: int
 """
 
+    # The _info modules of versioned resources.
+    INFO_VERSIONED = r"""
+options:
+  owner:
+    description:
+      - Whose resources to list.
+    type: str
+    choices: [Self, Shared, Amazon, ThirdParty, AWSMarketplace]
+    default: Self
+  all_versions:
+    description:
+      - With O(name), return every version instead of only the latest.
+    type: bool
+    default: false
+"""
+
     # The _info modules.
     INFO = r"""
+options:
+  name:
+    description:
+      - The name to look up. For versioned resources, the latest version (every version with O(all_versions=true)).
+    type: str
+  arn:
+    description:
+      - The ARN to get. Returns an empty list when it does not exist.
+    type: str
+  filters:
+    description:
+      - Filters of the List API, as a dictionary of filter name to value or list of values (for example V(name), V(platform)).
+    type: dict
 attributes:
   check_mode:
     description: Can run in check mode.

@@ -680,3 +680,57 @@ def run_info(module, kind_noun, result_key):
     items = describe(ImageBuilder(module), kind_noun, name=params.get("name"), arn=params.get("arn"),
                      owner=params.get("owner") or "Self", filters=params.get("filters"), all_versions=params.get("all_versions"))
     module.exit_json(changed=False, **{result_key: [result_of(item) for item in items]})
+
+
+# --------------------------------------------------------------------------- what resource modules share
+
+def resource_argument_spec(**options):
+    """A resource module's options: ``name``, its own, then ``tags``, ``purge_tags`` and ``state``."""
+    spec = dict(name=dict(type="str", required=True))
+    spec.update(options)
+    spec.update(tags=dict(type="dict"), purge_tags=dict(type="bool", default=True),
+                state=dict(type="str", choices=["present", "absent"], default="present"))
+    return spec
+
+
+def versioned_argument_spec(**options):
+    """A versioned resource module's options (see the ``versioned`` doc fragment)."""
+    return resource_argument_spec(version=dict(type="str"), version_bump=dict(type="str", choices=["patch", "minor", "major"], default="patch"),
+                                  keep_versions=dict(type="int"), **options)
+
+
+def check_versioned_options(module):
+    """Fail, before any call, on a version that is not x.y.z or a keep_versions below 1."""
+    if module.params["version"] and not parse_version(module.params["version"]):
+        module.fail_json(msg="version: %r is not a semantic version; use major.minor.patch, e.g. 1.0.0" % module.params["version"])
+    if module.params["keep_versions"] is not None and module.params["keep_versions"] < 1:
+        module.fail_json(msg="keep_versions: must be at least 1 (the version just converged is always kept)")
+
+
+def converge_versioned(module, manager, noun, desired, **options):
+    """The whole converge of a versioned module: delete for ``state=absent``; else ensure the
+    ``desired`` content (see VersionedResource.ensure_present, ``options`` go there too), prune
+    with ``keep_versions``, and exit."""
+    params = module.params
+    if params["state"] == "absent":
+        changed, deleted, diff = manager.ensure_absent(params["name"], params["version"])
+        exit_resource(module, noun, changed, {}, diff, deleted_versions=deleted, kept_in_use=[])
+    changed, resource, diff, versions = manager.ensure_present(
+        params["name"], desired, version=params["version"], version_bump=params["version_bump"],
+        tags=params["tags"], purge_tags=params["purge_tags"], **options)
+    deleted, in_use = [], []
+    if params["keep_versions"]:
+        deleted, in_use = manager.prune_versions(versions, params["keep_versions"])
+        changed = changed or bool(deleted)
+    exit_resource(module, noun, changed, resource, diff, version=semver_of(resource), deleted_versions=deleted, kept_in_use=in_use)
+
+
+def converge_updatable(module, manager, noun, desired, **options):
+    """The whole converge of an updatable module: delete for ``state=absent``, else ensure
+    ``desired`` (see UpdatableResource.ensure_present), and exit."""
+    params = module.params
+    if params["state"] == "absent":
+        changed, resource, diff = manager.ensure_absent(params["name"])
+    else:
+        changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"], **options)
+    exit_resource(module, noun, changed, resource, diff)

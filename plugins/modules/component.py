@@ -151,7 +151,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, VersionedResource, exit_resource, parse_version, semver_of,
+    ImageBuilder, VersionedResource, check_versioned_options, converge_versioned, versioned_argument_spec,
 )
 
 
@@ -205,10 +205,7 @@ def parsed_data(value):
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
-        version=dict(type="str"),
-        version_bump=dict(type="str", choices=["patch", "minor", "major"], default="patch"),
+    argument_spec = versioned_argument_spec(
         platform=dict(type="str", choices=["Linux", "Windows", "macOS"], default="Linux"),
         data=dict(type="raw"),
         uri=dict(type="str"),
@@ -217,10 +214,6 @@ def main():
         change_description=dict(type="str"),
         supported_os_versions=dict(type="list", elements="str"),
         kms_key_id=dict(type="str"),
-        keep_versions=dict(type="int"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -231,47 +224,30 @@ def main():
     params = module.params
     if yaml is None:
         module.fail_json(msg="PyYAML is required on the host that runs this module (pip install PyYAML)")
-    if params["version"] and not parse_version(params["version"]):
-        module.fail_json(msg="version: %r is not a semantic version; use major.minor.patch, e.g. 1.0.0" % params["version"])
-    if params["keep_versions"] is not None and params["keep_versions"] < 1:
-        module.fail_json(msg="keep_versions: must be at least 1 (the version just converged is always kept)")
+    check_versioned_options(module)
     if params["uri"] and not params["uri"].startswith("s3://"):
         module.fail_json(msg="uri: %r is not an S3 URI; use s3://bucket/key" % params["uri"])
     if params["data"] is not None and not isinstance(params["data"], (str, dict)):
         module.fail_json(msg="data: give the component document as YAML text or as a dictionary")
 
-    api = ImageBuilder(module)
-    manager = VersionedResource(api, "component", ["description", "platform", "supportedOsVersions", "data", "kmsKeyId"],
+    manager = VersionedResource(ImageBuilder(module), "component", ["description", "platform", "supportedOsVersions", "data", "kmsKeyId"],
                                 normalize=parsed_data, unordered=("supportedOsVersions",))
-    if params["state"] == "absent":
-        changed, deleted, diff = manager.ensure_absent(params["name"], params["version"])
-        exit_resource(module, "component", changed, {}, diff, deleted_versions=deleted, kept_in_use=[])
-
     desired = dict(
         platform=params["platform"], description=params["description"], changeDescription=params["change_description"],
         supportedOsVersions=params["supported_os_versions"], kmsKeyId=params["kms_key_id"],
     )
     compare_as = None
-    if params["data"] is not None:
+    if params["state"] == "present" and params["data"] is not None:
         text, parsed = load_document(module)
         check_document(module, text)
         desired["data"] = text
-    else:
+    elif params["state"] == "present":
         parsed = fetch_uri(module)
         check_document(module, parsed)
         desired["uri"] = params["uri"]
         compare_as = dict(desired, data=parsed)
     desired = dict((key, value) for key, value in desired.items() if value is not None)
-
-    changed, resource, diff, versions = manager.ensure_present(
-        params["name"], desired, version=params["version"], version_bump=params["version_bump"],
-        tags=params["tags"], purge_tags=params["purge_tags"], compare_as=compare_as)
-    deleted, in_use = [], []
-    if params["keep_versions"]:
-        deleted, in_use = manager.prune_versions(versions, params["keep_versions"])
-        changed = changed or bool(deleted)
-    exit_resource(module, "component", changed, resource, diff, version=semver_of(resource),
-                  deleted_versions=deleted, kept_in_use=in_use)
+    converge_versioned(module, manager, "component", desired, compare_as=compare_as)
 
 
 if __name__ == "__main__":

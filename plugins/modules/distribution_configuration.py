@@ -117,7 +117,7 @@ distribution_configuration:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, UpdatableResource, exit_resource, to_api,
+    ImageBuilder, UpdatableResource, converge_updatable, resource_argument_spec, to_api,
 )
 
 REGION_OPTIONS = ("ami_distribution_configuration", "launch_template_configurations", "ssm_parameter_configurations",
@@ -133,9 +133,23 @@ def by_region(value):
     return dict(value, distributions=distributions)
 
 
+def check_distributions(module):
+    """One entry per region, each saying what to distribute there."""
+    distributions = module.params["distributions"] or []
+    regions = [distribution["region"] for distribution in distributions]
+    if not regions:
+        module.fail_json(msg="distributions: give at least one region to distribute to")
+    duplicates = sorted(set(region for region in regions if regions.count(region) > 1))
+    if duplicates:
+        module.fail_json(msg="distributions: region(s) %s appear more than once; give one entry per region" % ", ".join(duplicates))
+    for index, distribution in enumerate(distributions):
+        if not any(distribution.get(option) for option in REGION_OPTIONS):
+            module.fail_json(msg="distributions[%d] (%s): say what to distribute there, e.g. ami_distribution_configuration"
+                             % (index, distribution["region"]))
+
+
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
+    argument_spec = resource_argument_spec(
         description=dict(type="str"),
         distributions=dict(type="list", elements="dict", options=dict(
             region=dict(type="str", required=True),
@@ -146,35 +160,17 @@ def main():
             fast_launch_configurations=dict(type="list", elements="dict"),
             license_configuration_arns=dict(type="list", elements="str"),
         )),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, required_if=[("state", "present", ("distributions",))],
                               supports_check_mode=True)
     params = module.params
-    api = ImageBuilder(module)
-    manager = UpdatableResource(api, "distribution_configuration", normalize=by_region,
+    if params["state"] == "present":
+        check_distributions(module)
+    manager = UpdatableResource(ImageBuilder(module), "distribution_configuration", normalize=by_region,
                                 unordered=("targetAccountIds", "userIds", "userGroups", "organizationArns", "organizationalUnitArns",
                                            "licenseConfigurationArns"))
-    if params["state"] == "absent":
-        changed, resource, diff = manager.ensure_absent(params["name"])
-        exit_resource(module, "distribution_configuration", changed, resource, diff)
-
-    regions = [distribution["region"] for distribution in params["distributions"] or []]
-    if not regions:
-        module.fail_json(msg="distributions: give at least one region to distribute to")
-    duplicates = sorted(set(region for region in regions if regions.count(region) > 1))
-    if duplicates:
-        module.fail_json(msg="distributions: region(s) %s appear more than once; give one entry per region" % ", ".join(duplicates))
-    for index, distribution in enumerate(params["distributions"]):
-        if not any(distribution.get(option) for option in REGION_OPTIONS):
-            module.fail_json(msg="distributions[%d] (%s): say what to distribute there, e.g. ami_distribution_configuration"
-                             % (index, distribution["region"]))
-
     desired = to_api(dict(description=params["description"], distributions=params["distributions"]))
-    changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"])
-    exit_resource(module, "distribution_configuration", changed, resource, diff)
+    converge_updatable(module, manager, "distribution_configuration", desired)
 
 
 if __name__ == "__main__":

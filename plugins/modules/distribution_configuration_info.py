@@ -17,19 +17,6 @@ description:
     the List API returns.
 author:
   - amiforge developers (@amiforge)
-options:
-  name:
-    description:
-      - The name to look up. Returns the one with this name.
-    type: str
-  arn:
-    description:
-      - The ARN to get. Returns an empty list when it does not exist.
-    type: str
-  filters:
-    description:
-      - Filters of the List API, as a dictionary of filter name to value or list of values (for example V(name), V(platform)).
-    type: dict
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.info
   - amazon.aws.common.modules

@@ -161,7 +161,7 @@ image_pipeline:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, References, UpdatableResource, exit_resource, to_api,
+    ImageBuilder, References, UpdatableResource, converge_updatable, resource_argument_spec, to_api,
 )
 
 DEFAULTS = dict(
@@ -173,8 +173,7 @@ DEFAULTS = dict(
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
+    argument_spec = resource_argument_spec(
         description=dict(type="str"),
         image_recipe=dict(type="str"),
         infrastructure_configuration=dict(type="str"),
@@ -193,9 +192,6 @@ def main():
         execution_role=dict(type="str"),
         logging=dict(type="dict"),
         image_tags=dict(type="dict"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec,
                               required_if=[("state", "present", ("image_recipe", "infrastructure_configuration"))],
@@ -209,10 +205,6 @@ def main():
 
     api = ImageBuilder(module)
     manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS)
-    if params["state"] == "absent":
-        changed, resource, diff = manager.ensure_absent(params["name"])
-        exit_resource(module, "image_pipeline", changed, resource, diff)
-
     references = References(api)
     schedule = params["schedule"]
 
@@ -239,8 +231,7 @@ def main():
         )
         return dict((key, value) for key, value in request.items() if value is not None)
 
-    changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"])
-    exit_resource(module, "image_pipeline", changed, resource, diff)
+    converge_updatable(module, manager, "image_pipeline", desired)
 
 
 if __name__ == "__main__":

@@ -160,8 +160,8 @@ kept_in_use:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, References, VersionedResource, check_parent_image_form, exit_resource, parse_version, require_parent_image, semver_of,
-    to_api,
+    ImageBuilder, References, VersionedResource, check_parent_image_form, check_versioned_options, converge_versioned, require_parent_image,
+    to_api, versioned_argument_spec,
 )
 
 
@@ -200,10 +200,7 @@ def sorted_parameters(value):
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
-        version=dict(type="str"),
-        version_bump=dict(type="str", choices=["patch", "minor", "major"], default="patch"),
+    argument_spec = versioned_argument_spec(
         description=dict(type="str"),
         parent_image=dict(type="str"),
         components=dict(type="list", elements="dict", options=dict(
@@ -214,10 +211,6 @@ def main():
         systems_manager_agent=dict(type="dict", options=dict(uninstall_after_build=dict(type="bool"))),
         user_data_override=dict(type="str"),
         ami_tags=dict(type="dict"),
-        keep_versions=dict(type="int"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -225,10 +218,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if params["version"] and not parse_version(params["version"]):
-        module.fail_json(msg="version: %r is not a semantic version; use major.minor.patch, e.g. 1.0.0" % params["version"])
-    if params["keep_versions"] is not None and params["keep_versions"] < 1:
-        module.fail_json(msg="keep_versions: must be at least 1 (the version just converged is always kept)")
+    check_versioned_options(module)
+    if params["state"] == "present":
+        if not params["components"]:
+            module.fail_json(msg="components: a recipe needs at least one component")
+        check_parent_image_form(module, params["parent_image"])
 
     api = ImageBuilder(module)
     manager = VersionedResource(
@@ -237,13 +231,6 @@ def main():
         normalize=sorted_parameters,
         defaults=dict(additionalInstanceConfiguration=dict(systemsManagerAgent=dict(uninstallAfterBuild=False))),
     )
-    if params["state"] == "absent":
-        changed, deleted, diff = manager.ensure_absent(params["name"], params["version"])
-        exit_resource(module, "image_recipe", changed, {}, diff, deleted_versions=deleted, kept_in_use=[])
-
-    if not params["components"]:
-        module.fail_json(msg="components: a recipe needs at least one component")
-    check_parent_image_form(module, params["parent_image"])
     additional = to_api(dict(systems_manager_agent=params["systems_manager_agent"], user_data_override=params["user_data_override"]))
     references = References(api)
 
@@ -259,16 +246,7 @@ def main():
         )
         return dict((key, value) for key, value in request.items() if value is not None)
 
-    changed, resource, diff, versions = manager.ensure_present(
-        params["name"], desired, version=params["version"], version_bump=params["version_bump"],
-        tags=params["tags"], purge_tags=params["purge_tags"],
-        before_write=lambda: require_parent_image(module, params["parent_image"]))
-    deleted, in_use = [], []
-    if params["keep_versions"]:
-        deleted, in_use = manager.prune_versions(versions, params["keep_versions"])
-        changed = changed or bool(deleted)
-    exit_resource(module, "image_recipe", changed, resource, diff, version=semver_of(resource),
-                  deleted_versions=deleted, kept_in_use=in_use)
+    converge_versioned(module, manager, "image_recipe", desired, before_write=lambda: require_parent_image(module, params["parent_image"]))
 
 
 if __name__ == "__main__":

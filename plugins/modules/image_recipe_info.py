@@ -17,32 +17,9 @@ description:
     the List API returns.
 author:
   - amiforge developers (@amiforge)
-options:
-  name:
-    description:
-      - The name to look up. With O(name), the latest version is returned (every version with O(all_versions=true)).
-    type: str
-  arn:
-    description:
-      - The ARN to get. Returns an empty list when it does not exist.
-    type: str
-  filters:
-    description:
-      - Filters of the List API, as a dictionary of filter name to value or list of values (for example V(name), V(platform)).
-    type: dict
-  owner:
-    description:
-      - Whose resources to list.
-    type: str
-    choices: [Self, Shared, Amazon, ThirdParty, AWSMarketplace]
-    default: Self
-  all_versions:
-    description:
-      - With O(name), return every version instead of only the latest.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.info
+  - amiforge.imagebuilder.imagebuilder.info_versioned
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -140,7 +140,7 @@ infrastructure_configuration:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, UpdatableResource, exit_resource, require, to_api,
+    ImageBuilder, UpdatableResource, converge_updatable, require, resource_argument_spec, to_api,
 )
 
 
@@ -167,8 +167,7 @@ def check_references(module):
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
+    argument_spec = resource_argument_spec(
         description=dict(type="str"),
         instance_profile_name=dict(type="str"),
         instance_types=dict(type="list", elements="str"),
@@ -184,9 +183,6 @@ def main():
             http_put_response_hop_limit=dict(type="int"),
         )),
         placement=dict(type="dict"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -198,13 +194,8 @@ def main():
     if limit is not None and not 1 <= limit <= 64:
         module.fail_json(msg="instance_metadata_options.http_put_response_hop_limit: %d is out of range; use 1 to 64" % limit)
 
-    api = ImageBuilder(module)
-    manager = UpdatableResource(api, "infrastructure_configuration", defaults=dict(terminateInstanceOnFailure=True),
+    manager = UpdatableResource(ImageBuilder(module), "infrastructure_configuration", defaults=dict(terminateInstanceOnFailure=True),
                                 unordered=("instanceTypes", "securityGroupIds"))
-    if params["state"] == "absent":
-        changed, resource, diff = manager.ensure_absent(params["name"])
-        exit_resource(module, "infrastructure_configuration", changed, resource, diff)
-
     desired = to_api(dict(
         description=params["description"],
         instance_profile_name=params["instance_profile_name"],
@@ -219,9 +210,7 @@ def main():
         instance_metadata_options=params["instance_metadata_options"],
         placement=params["placement"],
     ))
-    changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"],
-                                                     before_write=lambda: check_references(module))
-    exit_resource(module, "infrastructure_configuration", changed, resource, diff)
+    converge_updatable(module, manager, "infrastructure_configuration", desired, before_write=lambda: check_references(module))
 
 
 if __name__ == "__main__":
