@@ -170,6 +170,7 @@ class Emulator:
 
             with models.LOCK:
                 moto_api_backend.reset()
+            threading.Thread(target=warm_up, daemon=True).start()
         elif route in (("POST", "/_amiforge/clock"), ("GET", "/_amiforge/clock")):
             if "step_seconds" in body:
                 models.CLOCK["step_seconds"] = float(body["step_seconds"])
