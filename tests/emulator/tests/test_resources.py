@@ -27,6 +27,7 @@ def test_image_recipe_crud_and_references(stack, emulator):
     assert stack.recipe(parent=ami)
     emulator.client("ssm").put_parameter(Name="/emulator/" + recipe["name"], Value=ami, Type="String", DataType="aws:ec2:image")
     assert stack.recipe(parent="ssm:/emulator/" + recipe["name"])
+    assert stack.recipe(parent="ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")  # moto's public parameters
     assert ib.delete_image_recipe(imageRecipeArn=arn)["imageRecipeArn"] == arn
 
 
