@@ -85,7 +85,7 @@ def packaged(play, emulator, bucket):
     """The fixture role packaged once as a component (shared by the tests that only read it)."""
     name = "it-role-" + uuid.uuid4().hex[:8]
     result = play(role_tasks(role_component_role=FIXTURE_ROLE, role_component_name=name, role_component_bucket=bucket,
-                             role_component_variables={"marker_message": "from the component's default"}))
+                             role_component_variables={"amiforge_marker_message": "from the component's default"}))
     return dict(name=name, result=result, info=result[-1]["role_component_result"])
 
 
@@ -98,6 +98,8 @@ def test_document_validates_and_s3_object_has_the_recorded_sha256(packaged, emul
 
     blob = fetch_object(emulator, info["s3_uri"])
     assert hashlib.sha256(blob).hexdigest() == info["sha256"]
+    head = emulator.client("s3").head_object(Bucket=bucket, Key=info["s3_uri"].split("/", 3)[3])
+    assert head["Metadata"] == {"sha256": info["sha256"], "role": "amiforge_marker"}
     assert tarball_names(blob) == [
         "amiforge_marker", "amiforge_marker/defaults", "amiforge_marker/defaults/main.yml", "amiforge_marker/files",
         "amiforge_marker/files/shipped.txt", "amiforge_marker/meta", "amiforge_marker/meta/main.yml", "amiforge_marker/tasks",
@@ -117,14 +119,14 @@ def test_document_validates_and_s3_object_has_the_recorded_sha256(packaged, emul
     assert [step["name"] for step in document["phases"][0]["steps"]] == ["InstallAnsible", "DownloadRole", "VerifyRole", "RunRole", "Cleanup"]
     assert document["phases"][0]["steps"][1]["inputs"][0]["source"] == info["s3_uri"]
     parameters = {name: spec for item in document["parameters"] for name, spec in item.items()}
-    assert yaml.safe_load(parameters["RoleVariables"]["default"]) == {"marker_message": "from the component's default"}
+    assert yaml.safe_load(parameters["RoleVariables"]["default"]) == {"amiforge_marker_message": "from the component's default"}
     assert info["sha256"] in document["phases"][0]["steps"][2]["inputs"]["commands"][0]
 
 
 def test_rerun_is_unchanged_and_writes_nothing(packaged, play, writes, emulator, bucket):
     emulator.reset_calls()
     again = play(role_tasks(role_component_role=FIXTURE_ROLE, role_component_name=packaged["name"], role_component_bucket=bucket,
-                            role_component_variables={"marker_message": "from the component's default"}))
+                            role_component_variables={"amiforge_marker_message": "from the component's default"}))
     calls = emulator.calls()
     assert not any(again.changed), [task["task"]["name"] for task, changed in zip(again.tasks, again.changed) if changed]
     assert again[-1]["role_component_result"]["arn"] == packaged["info"]["arn"]
@@ -135,7 +137,7 @@ def test_rerun_is_unchanged_and_writes_nothing(packaged, play, writes, emulator,
 def test_one_component_serves_recipes_with_their_own_variables(packaged, play, emulator, linux_ami):
     info = packaged["info"]
     recipes = []
-    for label, variables in (("web", '{"marker_message": "web"}'), ("db", '{"marker_message": "db"}')):
+    for label, variables in (("web", '{"amiforge_marker_message": "web"}'), ("db", '{"amiforge_marker_message": "db"}')):
         name = "%s-%s" % (packaged["name"], label)
         recipes.append((name, variables))
     play([{"amiforge.imagebuilder.image_recipe": dict(name=name, parent_image=linux_ami, components=[
@@ -303,7 +305,7 @@ def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs
     apt installs ansible-core from the Debian archive, a few minutes); warm, about 30 s."""
     document = yaml.safe_load(component_document(emulator, packaged["info"]["arn"]))
     # A recipe overrides the role's variables through the component parameter; nothing is rebuilt.
-    steps = build_steps(document, {"RoleVariables": '{"marker_message": "from the recipe"}'})
+    steps = build_steps(document, {"RoleVariables": '{"amiforge_marker_message": "from the recipe"}'})
     install_script = [inputs["commands"][0] for name, action, inputs in steps if name == "InstallAnsible"][0]
     root = rootfs_with_ansible(rootfs_dir, install_script)
     work = None
