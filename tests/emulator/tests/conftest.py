@@ -94,5 +94,13 @@ class Stack:
 
 
 @pytest.fixture
+def clock(emulator):
+    """Set the build clock for one test, then put the session's value back."""
+    before = emulator.admin("GET", "clock")
+    yield lambda seconds: emulator.admin("POST", "clock", {"step_seconds": seconds})
+    emulator.admin("POST", "clock", before)
+
+
+@pytest.fixture
 def stack(emulator):
     return Stack(emulator)
