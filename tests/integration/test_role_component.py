@@ -333,6 +333,15 @@ def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs
     assert work is not None and not os.path.exists(work), "Cleanup removes the work folder"
     assert os.path.exists(os.path.join(root, "usr", "bin", "ansible-playbook")), "Ansible was there before; Cleanup keeps it"
 
+    # Where InstallAnsible installed ansible-core with apt (as when this rootfs was cached), Cleanup purges it.
+    os.makedirs(work)
+    with open(os.path.join(work, "installed-by"), "w") as handle:
+        handle.write("apt\n")
+    cleanup = [inputs for name, action, inputs in steps if name == "Cleanup"][0]
+    completed = run_bash_in_chroot(root, "\n".join(cleanup["commands"]))
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert not os.path.exists(os.path.join(root, "usr", "bin", "ansible-playbook")) and not os.path.exists(work)
+
 
 def test_a_tampered_tarball_stops_the_build(packaged, emulator, tmp_path):
     """VerifyRole is the guard: a tarball with other bytes fails the step (run on the host, in a scratch folder)."""
