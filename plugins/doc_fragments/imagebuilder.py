@@ -94,7 +94,7 @@ options:
 options:
   name:
     description:
-      - The name to look up. For versioned resources, the latest version (every version with O(all_versions=true)).
+      - The name to look up. For versioned resources, the latest version is returned.
     type: str
   arn:
     description:

@@ -226,7 +226,9 @@ class ImageBuilderBackend(BaseBackend):
             "_kind": kind, "_account": owner, "_arn_name": arn_name(name), "_version": version, "_build": build,
         }
         if versioned:
-            record["version"] = "%s/%s" % (version, build) if build else version
+            # Only images carry the build in their version (VersionNumberWithBuild); components
+            # and workflows say x.y.z (VersionNumber) and keep the build in their ARN.
+            record["version"] = "%s/%s" % (version, build) if build and kind == "image" else version
         record.update({k: v for k, v in fields.items() if v is not None})
         self.resources[kind][record["arn"]] = record
         return record

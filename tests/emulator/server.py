@@ -113,6 +113,8 @@ class Emulator:
             self.set_fault(spec)
 
     def set_fault(self, spec):
+        if spec.get("seed") is not None:  # a seed makes the faults a test sees repeatable
+            self.random.seed(spec["seed"])
         self.faults[spec.get("operation") or "*"] = {
             "throttle_rate": float(spec.get("throttle_rate") or 0), "error_rate": float(spec.get("error_rate") or 0)}
 

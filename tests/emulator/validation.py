@@ -145,6 +145,8 @@ def check_output(model_shape, value, path=""):
             problems.append("%s: not a string" % path)
         elif model_shape.enum and value not in model_shape.enum:
             problems.append("%s: %r not in enum" % (path, value))
+        elif model_shape.metadata.get("pattern") and not re.search(model_shape.metadata["pattern"], value):
+            problems.append("%s: %r does not match %s" % (path, value, model_shape.metadata["pattern"]))
     elif kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append("%s: not an integer" % path)

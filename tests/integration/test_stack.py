@@ -203,7 +203,7 @@ def test_info_modules_find_what_the_stack_made(play, prefix, linux_ami, instance
         task("image_pipeline_info", register="f", name=prefix + "-pipeline"),
         task("component_info", register="g", arn="arn:aws:imagebuilder:us-east-1:123456789012:component/%s-none/1.0.0/1" % prefix),
     ])
-    assert [item["arn"].split("/")[2] for item in found[0]["components"]] == ["1.0.1"]
+    assert [item["version"] for item in found[0]["components"]] == ["1.0.1"]
     assert sorted(item["arn"].split("/")[2] for item in found[1]["components"]) == ["1.0.0", "1.0.1"]
     assert "phases" in found[0]["components"][0]["data"]
     assert found[2]["image_recipes"][0]["name"] == prefix + "-recipe"

@@ -25,7 +25,7 @@ def test_create_get_delete(ib):
         "latestVersionArn": arn_of(name, "x.x.x"), "latestMajorVersionArn": arn_of(name, "1.x.x"),
         "latestMinorVersionArn": arn_of(name, "1.2.x"), "latestPatchVersionArn": arn_of(name, "1.2.3")}
     component = ib.get_component(componentBuildVersionArn=arn)["component"]
-    assert component["name"] == name and component["version"] == "1.2.3/1" and component["description"] == "first"
+    assert component["name"] == name and component["version"] == "1.2.3" and component["description"] == "first"
     assert component["type"] == "BUILD" and component["platform"] == "Linux" and component["owner"] == ACCOUNT
     assert component["data"] == DOCUMENT.format(step="s") and component["tags"] == {"team": "a"}
     assert component["supportedOsVersions"] == ["Amazon Linux 2023"] and component["encrypted"] is True
@@ -48,7 +48,7 @@ def test_wildcards_resolve_to_the_latest_matching_version(ib):
         create(ib, name, version)
 
     def get(version):
-        return ib.get_component(componentBuildVersionArn=arn_of(name, version))["component"]["version"]
+        return ib.get_component(componentBuildVersionArn=arn_of(name, version))["component"]["arn"].split("/", 2)[2]
 
     assert get("x.x.x") == "2.0.0/1"
     assert get("1.x.x") == "1.10.1/1"
