@@ -6,7 +6,7 @@ from tests.integration.helpers import component_task, document, versions_in_emul
 
 def test_throttled_and_failing_calls_are_retried_and_nothing_is_duplicated(play, writes, emulator):
     names = ["rt-%s-%d" % (uuid.uuid4().hex[:6], index) for index in range(3)]
-    emulator.admin("POST", "faults", dict(operation="*", throttle_rate=0.35, error_rate=0.15, seed=20261127))
+    emulator.admin("POST", "faults", dict(operation="*", throttle_rate=0.35, error_rate=0.15, seed=20261127))  # seeded: repeatable
     try:
         emulator.reset_calls()
         result = play([component_task(name, data=document(name)) for name in names])
