@@ -200,6 +200,7 @@ def test_role_content_change_makes_a_new_version(play, writes, emulator, bucket,
 
     gone = play(role_tasks(role_component_role=str(role), role_component_name=name, role_component_state="absent"))
     assert gone[-1]["role_component_result"]["changed"] is True
+    assert [gone[-1]["role_component_result"][key] for key in ("arn", "sha256", "s3_uri")] == [None, None, None]
     listed = emulator.client("imagebuilder").list_components(owner="Self", filters=[dict(name="name", values=[name])])
     assert listed["componentVersionList"] == []
 
