@@ -198,6 +198,12 @@ def test_role_content_change_makes_a_new_version(play, writes, emulator, bucket,
     assert hashlib.sha256(fetch_object(emulator, first["s3_uri"])).hexdigest() == first["sha256"], "the old version's tarball stays"
     assert changed["sha256"] in component_document(emulator, changed["arn"])
 
+    # Other default variables: the same tarball (no upload), a new document and so the next version.
+    emulator.reset_calls()
+    revalued = play(role_tasks(role_component_variables={"amiforge_marker_message": "new default"}, **variables))[-1]["role_component_result"]
+    assert (revalued["changed"], revalued["version"], revalued["sha256"]) == (True, "1.0.2", changed["sha256"])
+    assert s3_writes(emulator.calls()) == [] and writes() == ["CreateComponent"]
+
     gone = play(role_tasks(role_component_role=str(role), role_component_name=name, role_component_state="absent"))
     assert gone[-1]["role_component_result"]["changed"] is True
     assert [gone[-1]["role_component_result"][key] for key in ("arn", "sha256", "s3_uri")] == [None, None, None]
