@@ -63,7 +63,7 @@ unit: setup
 	$(PY) -m pytest tests/unit --junitxml=$(JUNIT)/unit.xml
 
 integration: setup
-	$(PY) -m pytest tests/emulator/tests tests/integration --junitxml=$(JUNIT)/integration.xml
+	$(PY) -m pytest -n 2 tests/emulator/tests tests/integration --junitxml=$(JUNIT)/integration.xml
 
 molecule: setup
 	$(ROOT)/tools/molecule-all
