@@ -25,6 +25,7 @@ import copy
 import hashlib
 import json
 import re
+import time
 import uuid
 
 try:
@@ -82,6 +83,7 @@ KINDS = dict((kind.noun, kind) for kind in (
          "distributionConfigurationSummaryList", "distributionConfiguration"),
     Kind("image_pipeline", "ImagePipeline", "imagePipelineArn", "imagePipelineList", "imagePipeline", list_is_full=True),
     Kind("lifecycle_policy", "LifecyclePolicy", "lifecyclePolicyArn", "lifecyclePolicySummaryList", "lifecyclePolicy"),
+    Kind("image", "Image", "imageBuildVersionArn", "imageVersionList", "image", versioned=True, owner=True, update=False),
 ))
 
 
@@ -263,7 +265,7 @@ class ImageBuilder:
         params = {}
         if kind.owner:
             params["owner"] = owner
-        if kind.noun == "component":
+        if kind.noun in ("component", "image"):
             params["byName"] = True
         wanted = sorted(set(names))
         items = []
@@ -734,3 +736,22 @@ def converge_updatable(module, manager, noun, desired, **options):
     else:
         changed, resource, diff = manager.ensure_present(params["name"], desired, tags=params["tags"], purge_tags=params["purge_tags"], **options)
     exit_resource(module, noun, changed, resource, diff)
+
+
+# --------------------------------------------------------------------------- builds
+
+BUILDING = ("PENDING", "CREATING", "BUILDING", "TESTING", "DISTRIBUTING", "INTEGRATING")
+
+
+def wait_for_image(api, arn, timeout):
+    """Poll an image build until it ends (AVAILABLE, FAILED, CANCELLED, ...) or ``timeout``
+    seconds pass; returns the image as last read. The delay grows from 1 s to 30 s, so a build
+    in the emulator ends in seconds and one in AWS costs a read every half minute."""
+    deadline = time.monotonic() + timeout
+    delay = 1.0
+    while True:
+        image = api.get(KINDS["image"], arn)
+        if image["state"]["status"] not in BUILDING or time.monotonic() + delay > deadline:
+            return image
+        time.sleep(delay)
+        delay = min(delay * 1.5, 30.0)
