@@ -710,8 +710,9 @@ class ImageBuilderBackend(BaseBackend):
             region = distribution["region"]
             config = distribution.get("amiDistributionConfiguration") or {}
             name = (config.get("name") or "%s {{imagebuilder:buildDate}}" % record["name"])
-            name = name.replace("{{imagebuilder:buildDate}}", date).replace("{{imagebuilder:buildVersion}}", str(record["_build"]))
-            name = name.replace("{{imagebuilder:version}}", record["_version"])
+            # Image Builder's variables, with or without spaces inside the braces.
+            variables = dict(buildDate=date, buildVersion=str(record["_build"]), version=record["_version"])
+            name = re.sub(r"\{\{\s*imagebuilder:(buildDate|buildVersion|version)\s*\}\}", lambda match: variables[match.group(1)], name)
             tags = dict(config.get("amiTags") or {}, Ec2ImageBuilderArn=record["arn"], CreatedBy="EC2 Image Builder")
             tags.update((record.get("imageRecipe") or {}).get("amiTags") or {})
             for account in [self.account_id] + list(config.get("targetAccountIds") or []):

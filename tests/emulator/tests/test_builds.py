@@ -179,3 +179,16 @@ def test_target_accounts_get_their_own_ami(stack, emulator):
     ec2 = emulator.client("ec2")
     ec2.meta.events.register("before-sign.ec2.*", lambda request, **kwargs: request.headers.add_header("x-moto-account-id", other))
     assert ec2.describe_images(ImageIds=[amis[1]["image"]])["Images"][0]["OwnerId"] == other
+
+
+def test_ami_names_render_image_builder_variables_with_or_without_spaces(stack, emulator, clock):
+    clock(0)
+    name = unique("vars")
+    distribution = stack.distribution([{"region": "us-east-1", "amiDistributionConfiguration": {
+        "name": name + "-{{ imagebuilder:buildDate }}-v{{imagebuilder:version}}-b{{ imagebuilder:buildVersion}}"}}])
+    stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
+                          distributionConfigurationArn=distribution)
+    images = emulator.client("ec2").describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [name + "-*"]}])["Images"]
+    assert len(images) == 1
+    rendered = images[0]["Name"]
+    assert "{{" not in rendered and rendered.endswith("-v1.0.0-b1"), rendered
