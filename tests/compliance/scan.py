@@ -111,6 +111,9 @@ def main(argv=None):
             summary[profile]["other"], stem))
         if profile in args.enforce_waivers:
             unwaived[profile] = [rule for rule in failing if rule not in profile_waivers]
+            stale = sorted(rule for rule in profile_waivers if rule in results and rule not in failing)
+            if stale:
+                print("%s: waived but no longer failing (remove from the waiver file): %s" % (profile, ", ".join(stale)))
     with open(os.path.join(args.output, "summary-%s.json" % args.label), "w") as handle:
         json.dump(summary, handle, indent=1, sort_keys=True)
     bad = {profile: rules for profile, rules in unwaived.items() if rules}
