@@ -215,6 +215,8 @@ class ImageBuilder:
         self.client = module.client("imagebuilder", retry_decorator=RETRY)
         self.salt = uuid.uuid4().hex
         self.writes = []
+        self.assumed = []  # check mode: references to resources an earlier task would create
+        self.account = None
 
     def call(self, operation, ignore=(), **params):
         """Call ``operation`` (the API's name, e.g. 'GetComponent'). Error codes in ``ignore``
@@ -234,7 +236,7 @@ class ImageBuilder:
         if "clientToken" in members:
             params["clientToken"] = client_token(params, self.salt)
         if self.module.check_mode:
-            if "dryRun" in members:
+            if "dryRun" in members and not self.assumed:  # the service would not know what is only assumed
                 self.dry_run(operation, **params)
             return None
         self.writes.append(operation)
@@ -549,10 +551,24 @@ class References:
                 arns.append(self._choose(kind, name, version or "x.x.x", found["Amazon"][name], option))
             elif name in held:
                 arns.append(held[name])
+            elif self.api.module.check_mode:
+                arns.append(self.assume(kind, name, version, option))
             else:
                 self.api.module.fail_json(msg="%s: %s %r does not exist. Create it first (amiforge.imagebuilder.%s) or give its ARN."
                                           % (option, kind_noun.replace("_", " "), name, kind_noun))
         return arns
+
+    def assume(self, kind, name, version, option):
+        """In check mode a reference may be to something an earlier task would create: predict
+        its ARN (first version) and say so, instead of failing the whole dry run."""
+        self.api.module.warn("check mode: %s: %s %r does not exist yet; assuming an earlier task creates it"
+                             % (option, kind.noun.replace("_", " "), name))
+        self.api.assumed.append(name)
+        if self.api.account is None:
+            identity = self.api.module.client("sts", retry_decorator=RETRY).get_caller_identity(aws_retry=True)
+            self.api.account = identity["Account"]
+        arn = "arn:aws:imagebuilder:%s:%s:%s/%s" % (self.api.module.region, self.api.account, kind.arn_type, name.lower().replace(" ", "-"))
+        return arn + "/" + (version or "1.0.0") if kind.versioned else arn
 
     def _by_name(self, kind, names, owner):
         if not names:

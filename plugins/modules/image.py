@@ -169,6 +169,9 @@ def find_pipeline(module, api):
     else:
         found = api.list_named(KINDS["image_pipeline"], [reference])
         pipeline = found[0] if found else None
+    if not pipeline and module.check_mode:
+        module.warn("check mode: pipeline: image pipeline %r does not exist yet; assuming an earlier task creates it" % reference)
+        module.exit_json(changed=True, arn=None, image={}, amis=[])
     if not pipeline:
         module.fail_json(msg="pipeline: image pipeline %r does not exist. Create it first (amiforge.imagebuilder.image_pipeline)." % reference)
     return pipeline

@@ -211,3 +211,14 @@ def test_info_modules_find_what_the_stack_made(play, prefix, linux_ami, instance
     assert [item["name"] for item in found[4]["distribution_configurations"]] == [prefix + "-dist"]
     assert found[5]["image_pipelines"][0]["schedule"]["schedule_expression"] == "cron(0 3 ? * SUN *)"
     assert found[6]["components"] == []
+
+
+def test_check_mode_on_a_new_stack_predicts_every_create_without_failing(play, writes, emulator, prefix, linux_ami, instance_profile):
+    """References to what earlier tasks would create are assumed (with a warning), not errors."""
+    tasks = stack(prefix, linux_ami, instance_profile) + [task("image", pipeline=prefix + "-pipeline")]
+    predicted = play(tasks, check=True)
+    assert all(predicted.changed), predicted.changed
+    assert writes() == []
+    warnings = [warning for result in predicted.results for warning in result.get("warnings", [])]
+    assert any("%s-c0' does not exist yet" % prefix in warning for warning in warnings), warnings
+    assert emulator.client("imagebuilder").list_image_pipelines(filters=[dict(name="name", values=[prefix + "-pipeline"])])["imagePipelineList"] == []
