@@ -181,13 +181,13 @@ def test_target_accounts_get_their_own_ami(stack, emulator):
     assert ec2.describe_images(ImageIds=[amis[1]["image"]])["Images"][0]["OwnerId"] == other
 
 
-def test_ami_names_render_image_builder_variables_with_or_without_spaces(stack, emulator, clock):
-    clock(0)
+def test_ami_names_render_image_builder_variables_with_or_without_spaces(stack, emulator):
     name = unique("vars")
     distribution = stack.distribution([{"region": "us-east-1", "amiDistributionConfiguration": {
         "name": name + "-{{ imagebuilder:buildDate }}-v{{imagebuilder:version}}-b{{ imagebuilder:buildVersion}}"}}])
-    stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
-                          distributionConfigurationArn=distribution)
+    arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
+                                distributionConfigurationArn=distribution)["imageBuildVersionArn"]
+    stack.wait(arn)
     images = emulator.client("ec2").describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [name + "-*"]}])["Images"]
     assert len(images) == 1
     rendered = images[0]["Name"]
