@@ -73,6 +73,26 @@ options:
     type: int
 """
 
+    # Tests of a build (pipelines, images).
+    IMAGE_TESTS = r"""
+options:
+  image_tests:
+    description:
+      - Whether to run the recipe's test components after the build, and for how long at most.
+    type: dict
+    suboptions:
+      enabled:
+        description:
+          - Run the tests.
+        type: bool
+        default: true
+      timeout_minutes:
+        description:
+          - The longest the tests may run (60 to 1440).
+        type: int
+        default: 720
+"""
+
     # The _info modules of versioned resources.
     INFO_VERSIONED = r"""
 options:

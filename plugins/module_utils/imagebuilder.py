@@ -717,6 +717,17 @@ def versioned_argument_spec(**options):
                                   keep_versions=dict(type="int"), **options)
 
 
+IMAGE_TESTS_SPEC = dict(type="dict", options=dict(enabled=dict(type="bool", default=True), timeout_minutes=dict(type="int", default=720)))
+
+
+def image_tests_configuration(module):
+    """The ``image_tests`` option (see the ``image_tests`` doc fragment) as the API takes it."""
+    tests = module.params["image_tests"] or dict(enabled=True, timeout_minutes=720)
+    if not 60 <= tests["timeout_minutes"] <= 1440:
+        module.fail_json(msg="image_tests.timeout_minutes: %d is out of range; use 60 to 1440" % tests["timeout_minutes"])
+    return dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"])
+
+
 def check_versioned_options(module):
     """Fail, before any call, on a version that is not x.y.z or a keep_versions below 1."""
     if module.params["version"] and not parse_version(module.params["version"]):

@@ -39,21 +39,6 @@ options:
     description:
       - With O(image_recipe), where to distribute the image, by name or ARN.
     type: str
-  image_tests:
-    description:
-      - With O(image_recipe), whether to run the recipe's tests, and for how long at most.
-    type: dict
-    suboptions:
-      enabled:
-        description:
-          - Run the tests.
-        type: bool
-        default: true
-      timeout_minutes:
-        description:
-          - The longest the tests may run (60 to 1440).
-        type: int
-        default: 720
   force:
     description:
       - Build even when an image of the current recipe version exists or is being built.
@@ -94,6 +79,7 @@ attributes:
     description: Returns what has changed (or would change in check mode) in diff mode.
     support: full
 extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.image_tests
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -143,7 +129,8 @@ amis:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    BUILDING, KINDS, ImageBuilder, References, diff_of, parse_arn, result_of, semver_of, wait_for_image,
+    BUILDING, IMAGE_TESTS_SPEC, KINDS, diff_of, image_tests_configuration, ImageBuilder, parse_arn, References, result_of, semver_of,
+    wait_for_image,
 )
 
 
@@ -192,12 +179,11 @@ def start_build(module, api, pipeline):
             request["tags"] = params["tags"]
         return "StartImagePipelineExecution", request
     references = References(api)
-    tests = params["image_tests"] or dict(enabled=True, timeout_minutes=720)
     request = dict(
         imageRecipeArn=references.resolve("image_recipe", params["image_recipe"], "image_recipe"),
         infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
                                                           "infrastructure_configuration"),
-        imageTestsConfiguration=dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"]),
+        imageTestsConfiguration=image_tests_configuration(module),
     )
     if params["distribution_configuration"]:
         request["distributionConfigurationArn"] = references.resolve("distribution_configuration", params["distribution_configuration"],
@@ -229,7 +215,7 @@ def main():
         image_recipe=dict(type="str"),
         infrastructure_configuration=dict(type="str"),
         distribution_configuration=dict(type="str"),
-        image_tests=dict(type="dict", options=dict(enabled=dict(type="bool", default=True), timeout_minutes=dict(type="int", default=720))),
+        image_tests=IMAGE_TESTS_SPEC,
         force=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=7200),

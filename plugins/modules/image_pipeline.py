@@ -42,21 +42,6 @@ options:
     description:
       - The distribution configuration, by name or ARN.
     type: str
-  image_tests:
-    description:
-      - Whether to run the recipe's test components after the build, and for how long at most.
-    type: dict
-    suboptions:
-      enabled:
-        description:
-          - Run the tests.
-        type: bool
-        default: true
-      timeout_minutes:
-        description:
-          - The longest the tests may run (60 to 1440).
-        type: int
-        default: 720
   schedule:
     description:
       - When the pipeline runs by itself. Without a schedule it runs only when started.
@@ -114,6 +99,7 @@ options:
       - Tags for the images the pipeline builds.
     type: dict
 extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.image_tests
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -161,7 +147,8 @@ image_pipeline:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, References, UpdatableResource, converge_updatable, resource_argument_spec, to_api,
+    IMAGE_TESTS_SPEC, converge_updatable, image_tests_configuration, ImageBuilder, References, resource_argument_spec, to_api,
+    UpdatableResource,
 )
 
 DEFAULTS = dict(
@@ -178,7 +165,7 @@ def main():
         image_recipe=dict(type="str"),
         infrastructure_configuration=dict(type="str"),
         distribution_configuration=dict(type="str"),
-        image_tests=dict(type="dict", options=dict(enabled=dict(type="bool", default=True), timeout_minutes=dict(type="int", default=720))),
+        image_tests=IMAGE_TESTS_SPEC,
         schedule=dict(type="dict", options=dict(
             expression=dict(type="str", required=True),
             timezone=dict(type="str", default="UTC"),
@@ -197,9 +184,7 @@ def main():
                               required_if=[("state", "present", ("image_recipe", "infrastructure_configuration"))],
                               supports_check_mode=True)
     params = module.params
-    tests = params["image_tests"] or dict(enabled=True, timeout_minutes=720)
-    if not 60 <= tests["timeout_minutes"] <= 1440:
-        module.fail_json(msg="image_tests.timeout_minutes: %d is out of range; use 60 to 1440" % tests["timeout_minutes"])
+    tests = image_tests_configuration(module)
     if params["schedule"] and not params["schedule"]["expression"].startswith(("cron(", "rate(")):
         module.fail_json(msg="schedule.expression: %r is not a schedule expression; use cron(...) or rate(...)" % params["schedule"]["expression"])
 
@@ -218,7 +203,7 @@ def main():
             distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
                                                             "distribution_configuration", current.get("distributionConfigurationArn"))
             if params["distribution_configuration"] else None,
-            imageTestsConfiguration=dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"]),
+            imageTestsConfiguration=tests,
             schedule=dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"],
                           pipelineExecutionStartCondition=schedule["start_condition"]) if schedule else None,
             status=params["status"],
