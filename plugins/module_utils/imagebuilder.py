@@ -55,7 +55,7 @@ RETRY = AWSRetry.jittered_backoff(
 class Kind:
     """How the API names one resource kind: Create<api>, Get<api>, List<api>s, ..."""
 
-    def __init__(self, noun, api, arn_param, list_key, get_key, versioned=False, owner=False, update=True, list_is_full=False):
+    def __init__(self, noun, api, arn_param, list_key, get_key, versioned=False, owner=False, list_is_full=False):
         self.list_is_full = list_is_full  # List* returns whole resources, no Get* needed
         self.noun = noun
         self.api = api
@@ -64,7 +64,6 @@ class Kind:
         self.get_key = get_key
         self.versioned = versioned
         self.owner = owner
-        self.update = update
 
     @property
     def arn_type(self):
@@ -72,18 +71,18 @@ class Kind:
 
 
 KINDS = dict((kind.noun, kind) for kind in (
-    Kind("component", "Component", "componentBuildVersionArn", "componentVersionList", "component", versioned=True, owner=True, update=False),
-    Kind("image_recipe", "ImageRecipe", "imageRecipeArn", "imageRecipeSummaryList", "imageRecipe", versioned=True, owner=True, update=False),
+    Kind("component", "Component", "componentBuildVersionArn", "componentVersionList", "component", versioned=True, owner=True),
+    Kind("image_recipe", "ImageRecipe", "imageRecipeArn", "imageRecipeSummaryList", "imageRecipe", versioned=True, owner=True),
     Kind("container_recipe", "ContainerRecipe", "containerRecipeArn", "containerRecipeSummaryList", "containerRecipe",
-         versioned=True, owner=True, update=False),
-    Kind("workflow", "Workflow", "workflowBuildVersionArn", "workflowVersionList", "workflow", versioned=True, owner=True, update=False),
+         versioned=True, owner=True),
+    Kind("workflow", "Workflow", "workflowBuildVersionArn", "workflowVersionList", "workflow", versioned=True, owner=True),
     Kind("infrastructure_configuration", "InfrastructureConfiguration", "infrastructureConfigurationArn",
          "infrastructureConfigurationSummaryList", "infrastructureConfiguration"),
     Kind("distribution_configuration", "DistributionConfiguration", "distributionConfigurationArn",
          "distributionConfigurationSummaryList", "distributionConfiguration"),
     Kind("image_pipeline", "ImagePipeline", "imagePipelineArn", "imagePipelineList", "imagePipeline", list_is_full=True),
     Kind("lifecycle_policy", "LifecyclePolicy", "lifecyclePolicyArn", "lifecyclePolicySummaryList", "lifecyclePolicy"),
-    Kind("image", "Image", "imageBuildVersionArn", "imageVersionList", "image", versioned=True, owner=True, update=False),
+    Kind("image", "Image", "imageBuildVersionArn", "imageVersionList", "image", versioned=True, owner=True),
 ))
 
 
@@ -214,7 +213,6 @@ class ImageBuilder:
         self.module = module
         self.client = module.client("imagebuilder", retry_decorator=RETRY)
         self.salt = uuid.uuid4().hex
-        self.writes = []
         self.assumed = []  # check mode: references to resources an earlier task would create
         self.account = None
 
@@ -239,7 +237,6 @@ class ImageBuilder:
             if "dryRun" in members and not self.assumed:  # the service would not know what is only assumed
                 self.dry_run(operation, **params)
             return None
-        self.writes.append(operation)
         return self.call(operation, **params)
 
     def dry_run(self, operation, **params):
@@ -296,19 +293,27 @@ class ImageBuilder:
         return bool(to_set or to_unset)
 
     def delete(self, kind, arn):
-        """Delete ``arn``; a resource still in use fails with the service's explanation."""
+        """Delete ``arn`` (not in check mode). Returns None when it is gone, or the service's
+        explanation when something still uses it (ResourceDependencyException)."""
         if self.module.check_mode:
-            return
-        self.writes.append("Delete%s" % kind.api)
+            return None
+        method = getattr(self.client, botocore.xform_name("Delete%s" % kind.api))
         try:
-            self.client.__getattr__(botocore.xform_name("Delete%s" % kind.api))(aws_retry=True, **{kind.arn_param: arn})
+            method(aws_retry=True, **{kind.arn_param: arn})
         except is_boto3_error_code("ResourceDependencyException") as error:
-            self.module.fail_json(msg="Cannot delete %s %s: it is still in use (%s). Remove or update what uses it first."
-                                  % (kind.noun.replace("_", " "), arn, error.response["Error"].get("Message", "")))
+            return error.response["Error"].get("Message") or "in use"
         except is_boto3_error_code("ResourceNotFoundException"):  # pylint: disable=duplicate-except
-            return
+            return None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
             self.module.fail_json_aws(error, msg="Delete%s failed" % kind.api)
+        return None
+
+    def delete_or_fail(self, kind, arn):
+        """Delete ``arn``; a resource still in use fails the module with the service's explanation."""
+        in_use = self.delete(kind, arn)
+        if in_use:
+            self.module.fail_json(msg="Cannot delete %s %s: it is still in use (%s). Remove or update what uses it first."
+                                  % (kind.noun.replace("_", " "), arn, in_use))
 
 
 def result_of(resource):
@@ -384,7 +389,7 @@ class UpdatableResource:
         current = self.find(name)
         if current is None:
             return False, {}, diff_of({}, {})
-        self.api.delete(self.kind, current["arn"])
+        self.api.delete_or_fail(self.kind, current["arn"])
         return True, {}, diff_of(dict(canonical(current, self.content_fields()), name=name), {})
 
 
@@ -478,17 +483,7 @@ class VersionedResource:
 
     def _delete_version(self, arn):
         """Delete one version (every build of it). False when something still uses it."""
-        for build_arn in self._build_arns(arn):
-            self.api.writes.append("Delete%s" % self.kind.api)
-            try:
-                getattr(self.api.client, botocore.xform_name("Delete%s" % self.kind.api))(aws_retry=True, **{self.kind.arn_param: build_arn})
-            except is_boto3_error_code("ResourceDependencyException"):
-                return False
-            except is_boto3_error_code("ResourceNotFoundException"):  # pylint: disable=duplicate-except
-                continue
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
-                self.api.module.fail_json_aws(error, msg="Delete%s failed" % self.kind.api)
-        return True
+        return not any(self.api.delete(self.kind, build_arn) for build_arn in self._build_arns(arn))
 
     def _build_arns(self, version_arn):
         if self.kind.noun == "component":

@@ -238,7 +238,7 @@ def main():
         image = api.get(KINDS["image"], params["arn"], ignore=("ResourceNotFoundException",))
         if not image or image["state"]["status"] == "DELETED":
             module.exit_json(changed=False, arn=params["arn"], image={}, amis=[])
-        api.delete(KINDS["image"], params["arn"])
+        api.delete_or_fail(KINDS["image"], params["arn"])
         module.exit_json(changed=True, arn=params["arn"], image={}, amis=[],
                          **(dict(diff=diff_of(dict(arn=params["arn"], status=image["state"]["status"]), {})) if module._diff else {}))
 
