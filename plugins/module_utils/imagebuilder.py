@@ -282,15 +282,18 @@ class ImageBuilder:
         return [name for name in shape.members if name not in exclude]
 
     def sync_tags(self, arn, current, wanted, purge):
-        """Bring the tags of ``arn`` to ``wanted``; returns True when something changes."""
+        """Bring the tags of ``arn`` from ``current`` to ``wanted`` (None: leave them).
+        Returns (changed, the tags afterwards)."""
         if wanted is None:
-            return False
+            return False, current
         to_set, to_unset = compare_aws_tags(current or {}, wanted, purge)
         if to_unset:
             self.write("UntagResource", resourceArn=arn, tagKeys=to_unset)
         if to_set:
             self.write("TagResource", resourceArn=arn, tags=to_set)
-        return bool(to_set or to_unset)
+        after = dict((key, value) for key, value in (current or {}).items() if key not in to_unset)
+        after.update(to_set)
+        return bool(to_set or to_unset), after
 
     def delete(self, kind, arn):
         """Delete ``arn`` (not in check mode). Returns None when it is gone, or the service's
@@ -376,8 +379,8 @@ class UpdatableResource:
                 before_write()
             self.api.write("Update%s" % self.kind.api, **dict(desired, **{self.kind.arn_param: current["arn"]}))
             changed = True
-        changed |= self.api.sync_tags(current["arn"], current.get("tags"), tags, purge_tags)
-        after_tags = current.get("tags") if tags is None else _tags_after(current.get("tags"), tags, purge_tags)
+        tags_changed, after_tags = self.api.sync_tags(current["arn"], current.get("tags"), tags, purge_tags)
+        changed |= tags_changed
         if changed and not self.api.module.check_mode:
             result = self.api.get(self.kind, current["arn"])
         else:
@@ -391,13 +394,6 @@ class UpdatableResource:
             return False, {}, diff_of({}, {})
         self.api.delete_or_fail(self.kind, current["arn"])
         return True, {}, diff_of(dict(canonical(current, self.content_fields()), name=name), {})
-
-
-def _tags_after(current, wanted, purge):
-    to_set, to_unset = compare_aws_tags(current or {}, wanted, purge)
-    after = dict((key, value) for key, value in (current or {}).items() if key not in to_unset)
-    after.update(to_set)
-    return after
 
 
 class VersionedResource:
@@ -440,8 +436,7 @@ class VersionedResource:
         if current is not None:
             have = self.comparable(current)
             if have == wanted:
-                changed = self.api.sync_tags(current["arn"], current.get("tags"), tags, purge_tags)
-                after_tags = current.get("tags") if tags is None else _tags_after(current.get("tags"), tags, purge_tags)
+                changed, after_tags = self.api.sync_tags(current["arn"], current.get("tags"), tags, purge_tags)
                 before = dict(have, name=name, version=semver_of(current), tags=current.get("tags") or {})
                 result = dict(current, tags=after_tags)
                 return changed, result, diff_of(before, dict(before, tags=after_tags or {})), versions
