@@ -82,33 +82,53 @@ class EmulatorProcess:
     def calls(self):
         return self.admin("GET", "calls")
 
+    def settings(self, **values):
+        """Change the AWS-mode settings (``list_lag_seconds``, ``iam_propagation_seconds``; docs/emulator.md) and
+        return them all; with no values, only return them."""
+        return self.admin("POST", "settings", values) if values else self.admin("GET", "settings")
+
     def reset_calls(self):
         self.admin("DELETE", "calls")
 
     def reset(self):
         self.admin("POST", "reset")
 
+    @classmethod
+    def start(cls, env=None, stderr=None, timeout=60):
+        """Start ``python -m tests.emulator`` on a free loopback port. ``env`` adds environment variables (for
+        example ``AMIFORGE_EMULATOR_LIST_LAG_SECONDS``) to this process's; ``stderr`` is a file for the server's log."""
+        import select
+        import subprocess
+
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.emulator", "--host", "127.0.0.1", "--port", "0"], cwd=ROOT,
+            env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL if stderr is None else stderr, text=True)
+        ready = select.select([process.stdout], [], [], timeout)[0]
+        line = process.stdout.readline() if ready else ""
+        if not line.startswith("emulator: "):
+            process.kill()
+            raise RuntimeError("the emulator did not start: %r" % line)
+        return cls(line.split(" ", 1)[1].strip(), process)
+
+    def stop(self):
+        import subprocess
+
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
     """Start ``python -m tests.emulator`` on a free loopback port for the session; stop it after."""
-    import select
-    import subprocess
-
     log_path = tmp_path_factory.mktemp("emulator") / "emulator.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--host", "127.0.0.1", "--port", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
-    ready = select.select([process.stdout], [], [], 60)[0]
-    line = process.stdout.readline() if ready else ""
-    if not line.startswith("emulator: "):
-        process.kill()
-        raise RuntimeError("the emulator did not start: %r\n%s" % (line, log_path.read_text()))
-    server = EmulatorProcess(line.split(" ", 1)[1].strip(), process)
+        try:
+            server = EmulatorProcess.start(stderr=log)
+        except RuntimeError as error:
+            raise RuntimeError("%s\n%s" % (error, log_path.read_text()))
     yield server
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    server.stop()

@@ -15,9 +15,7 @@ class ImageBuilderError(JsonRESTError):
 
     def __init__(self, message):
         super().__init__(type(self).__name__, message)
-        if not _STATUS:
-            _status_table()
-        self.code = _STATUS.get(type(self).__name__, 400)
+        self.code = status(type(self).__name__)
 
 
 _STATUS = {}
@@ -27,6 +25,13 @@ def _status_table():
     # Statuses come from the model (e.g. ResourceNotFoundException 404, ServiceQuotaExceededException 402).
     for error in service_model().error_shapes:
         _STATUS[error.name] = error.metadata.get("error", {}).get("httpStatusCode", 400)
+
+
+def status(name):
+    """The HTTP status the model gives an error code (400 for codes it does not define)."""
+    if not _STATUS:
+        _status_table()
+    return _STATUS.get(name, 400)
 
 
 def _make(name):

@@ -1,5 +1,6 @@
 """The emulator's server: moto's WSGI dispatcher with our Image Builder backend, wrapped by a thin
 layer that serves the admin endpoints (``/_amiforge/...``), injects faults and logs every call."""
+import functools
 import io
 import ipaddress
 import json
@@ -83,11 +84,34 @@ EC2_XML = "<Response><Errors><Error><Code>{code}</Code><Message>{message}</Messa
 S3_XML = "<Error><Code>{code}</Code><Message>{message}</Message></Error>"
 
 
-def fault_response(service, throttle):
-    """(status, headers, body) of an injected fault in the protocol the service speaks."""
+@functools.lru_cache(maxsize=None)
+def imagebuilder_fault_codes(operation, throttle):
+    """The codes an Image Builder operation answers an injected fault with, from its modeled errors (botocore).
+
+    Throttling: TooManyRequestsException and CallRateLimitExceededException where the model lists them (in turn
+    where it lists both, as DistributeImage does), else AWS's generic ThrottlingException (the tag operations).
+    Outage: ServiceUnavailableException, or ServiceException where the model lists only that (the tag operations).
+    """
+    from tests.emulator import exceptions
+
+    model = exceptions.service_model()
+    modeled = {shape.name for shape in model.operation_model(operation).error_shapes} if operation in model.operation_names else set()
+    if throttle:
+        return tuple(c for c in ("TooManyRequestsException", "CallRateLimitExceededException") if c in modeled) or ("ThrottlingException",)
+    return ("ServiceException",) if "ServiceException" in modeled and "ServiceUnavailableException" not in modeled \
+        else ("ServiceUnavailableException",)
+
+
+def fault_response(service, throttle, operation=None, turn=0):
+    """(status, headers, body) of an injected fault in the protocol the service speaks; ``turn`` picks among the
+    codes an operation may answer (the server counts each operation's faults)."""
     message = "Injected by the emulator"
     if service == "imagebuilder":
-        code, status = ("TooManyRequestsException", 429) if throttle else ("ServiceUnavailableException", 503)
+        from tests.emulator import exceptions
+
+        codes = imagebuilder_fault_codes(operation, throttle)
+        code = codes[turn % len(codes)]
+        status = 429 if code == "ThrottlingException" else exceptions.status(code)
         body = json.dumps({"__type": code, "message": message})
         return status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body
     code, status = ("Throttling", 400) if throttle else ("ServiceUnavailable", 503)
@@ -108,6 +132,7 @@ class Emulator:
         self.lock = threading.Lock()
         self.calls = []
         self.faults = {}
+        self.turns = {}  # faults injected per operation, to take turns among its codes
         self.random = random.Random()
         for spec in faults or []:
             self.set_fault(spec)
@@ -115,6 +140,7 @@ class Emulator:
     def set_fault(self, spec):
         if spec.get("seed") is not None:  # a seed makes the faults a test sees repeatable
             self.random.seed(spec["seed"])
+        self.turns.clear()  # and each operation's codes start again from the first
         self.faults[spec.get("operation") or "*"] = {
             "throttle_rate": float(spec.get("throttle_rate") or 0), "error_rate": float(spec.get("error_rate") or 0)}
 
@@ -129,7 +155,10 @@ class Emulator:
         if fault:
             draw = self.random.random()
             if draw < fault["throttle_rate"] + fault["error_rate"]:
-                status, headers, body = fault_response(service, draw < fault["throttle_rate"])
+                throttle = draw < fault["throttle_rate"]
+                with self.lock:
+                    turn = self.turns[operation, throttle] = self.turns.get((operation, throttle), -1) + 1
+                status, headers, body = fault_response(service, throttle, operation, turn)
                 self._log(service, operation, status, region)
                 start_response("%d Injected" % status, headers)
                 return [body.encode()]
@@ -152,7 +181,7 @@ class Emulator:
         route = (request.method, request.path)
         body = request.get_json(silent=True) or {}
         result = {"ok": True}
-        from tests.emulator import models
+        from tests.emulator import models, settings
 
         if route == ("GET", "/_amiforge/calls"):
             with self.lock:
@@ -166,6 +195,7 @@ class Emulator:
         elif route in (("GET", "/_amiforge/faults"), ("DELETE", "/_amiforge/faults")):
             if request.method == "DELETE":
                 self.faults.clear()
+                self.turns.clear()
             result = self.faults
         elif route == ("POST", "/_amiforge/reset"):
             from moto.moto_api._internal.models import moto_api_backend
@@ -175,8 +205,16 @@ class Emulator:
             threading.Thread(target=warm_up, daemon=True).start()
         elif route in (("POST", "/_amiforge/clock"), ("GET", "/_amiforge/clock")):
             if "step_seconds" in body:
-                models.CLOCK["step_seconds"] = float(body["step_seconds"])
-            result = dict(models.CLOCK)
+                settings.CLOCK["step_seconds"] = float(body["step_seconds"])
+            result = dict(settings.CLOCK)
+        elif route in (("POST", "/_amiforge/settings"), ("GET", "/_amiforge/settings")):
+            result = dict(settings.SETTINGS)
+            if request.method == "POST":
+                try:
+                    result = settings.update(request.get_json(silent=True))
+                except ValueError as error:
+                    start_response("400 Bad Request", [("Content-Type", "application/json")])
+                    return [json.dumps({"error": str(error)}).encode()]
         else:
             start_response("404 Not Found", [("Content-Type", "application/json")])
             return [json.dumps({"error": "unknown admin endpoint %s %s" % route}).encode()]

@@ -35,11 +35,23 @@ def test_create_get_delete(ib):
     assert status_of(excinfo) == 404
 
 
-def test_versions_are_immutable(ib):
+def test_an_existing_version_gets_a_new_build_only_for_new_content(ib):
+    """model 1.44.8 CreateComponent ``name``: same name and version, new content -> a new build version; identical -> refused."""
     name = unique("comp")
-    create(ib, name, "1.0.0")
-    with pytest.raises(ib.exceptions.ResourceAlreadyExistsException):
+    first = create(ib, name, "1.0.0")["componentBuildVersionArn"]
+    with pytest.raises(ib.exceptions.ResourceInUseException) as excinfo:
         create(ib, name, "1.0.0")
+    assert "identical content" in excinfo.value.response["Error"]["Message"]
+    second = create(ib, name, "1.0.0", description="changed")["componentBuildVersionArn"]
+    assert (first, second) == (arn_of(name, "1.0.0/1"), arn_of(name, "1.0.0/2"))
+    assert ib.get_component(componentBuildVersionArn=arn_of(name, "1.0.0"))["component"]["arn"] == second
+    assert ib.get_component(componentBuildVersionArn=first)["component"].get("description") is None
+    listed = ib.list_components(filters=[{"name": "name", "values": [name]}])["componentVersionList"]
+    assert [(item["arn"], item["version"], item["description"]) for item in listed] == [(arn_of(name, "1.0.0"), "1.0.0", "changed")]
+    builds = ib.list_component_build_versions(componentVersionArn=arn_of(name, "1.0.0"))["componentSummaryList"]
+    assert [b["arn"] for b in builds] == [first, second]
+    with pytest.raises(ib.exceptions.ResourceInUseException):
+        create(ib, name, "1.0.0", description="changed")
 
 
 def test_wildcards_resolve_to_the_latest_matching_version(ib):
@@ -86,7 +98,7 @@ def test_pagination_over_250_versions(ib):
     seen, token, pages = [], None, 0
     while True:
         kwargs = {"nextToken": token} if token else {}
-        page = ib.list_components(filters=[{"name": "name", "values": [name]}], byName=True, maxResults=25, **kwargs)
+        page = ib.list_components(filters=[{"name": "name", "values": [name]}], maxResults=25, **kwargs)
         assert len(page["componentVersionList"]) <= 25
         seen += [item["version"] for item in page["componentVersionList"]]
         pages += 1
@@ -98,6 +110,8 @@ def test_pagination_over_250_versions(ib):
     assert len(set(seen)) == 250
     paginated = ib.get_paginator("list_components").paginate(filters=[{"name": "name", "values": [name]}])
     assert sum(len(p["componentVersionList"]) for p in paginated) == 250
+    [by_name] = ib.list_components(filters=[{"name": "name", "values": [name]}], byName=True)["componentVersionList"]
+    assert by_name["version"] == "1.249.0"
 
 
 def test_bad_pagination_token(raw):

@@ -20,7 +20,7 @@ def test_throttling_is_a_429_and_stores_nothing(emulator, faults):
     faults(operation="CreateComponent", throttle_rate=1)
     emulator.reset_calls()
     name = unique("throttled")
-    with pytest.raises(ib.exceptions.TooManyRequestsException) as excinfo:
+    with pytest.raises(ib.exceptions.CallRateLimitExceededException) as excinfo:
         ib.create_component(name=name, semanticVersion="1.0.0", platform="Linux", data="phases: []")
     assert status_of(excinfo) == 429
     assert ib.list_components(filters=[{"name": "name", "values": [name]}])["componentVersionList"] == []
@@ -44,7 +44,7 @@ def test_a_partial_rate_faults_about_that_share_of_calls(emulator, faults):
     for _round in range(200):
         try:
             ib.list_image_recipes(maxResults=1)
-        except ib.exceptions.TooManyRequestsException:
+        except ib.exceptions.CallRateLimitExceededException:
             failed += 1
     statuses = [c["status"] for c in emulator.calls()]
     assert statuses.count(429) == failed and statuses.count(200) == 200 - failed

@@ -15,7 +15,7 @@ OUT_OF_SCOPE = {
 }
 
 
-def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
+def test_every_supported_operation_answers_in_its_output_shape(stack, emulator, clock):
     model = botocore.session.get_session().get_service_model("imagebuilder")
     responses = []
     ib = stack.ib
@@ -28,10 +28,13 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     pipeline = stack.pipeline(recipe, infrastructure, distribution)
     image = ib.start_image_pipeline_execution(imagePipelineArn=pipeline)["imageBuildVersionArn"]
     stack.wait(image)
+    clock(30)  # the second build stays PENDING until cancelled
     second = ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
     ib.cancel_image_creation(imageBuildVersionArn=second)
-    retried = ib.retry_image(imageBuildVersionArn=second)["imageBuildVersionArn"]
-    stack.wait(retried)
+    clock(0)
+    assert stack.wait(second)[0]["state"]["status"] == "CANCELLED"
+    assert ib.retry_image(imageBuildVersionArn=second)["imageBuildVersionArn"] == second
+    stack.wait(second)
     role = emulator.client("iam").create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     distributed = ib.distribute_image(sourceImage=image, distributionConfigurationArn=distribution, executionRole=role)["imageBuildVersionArn"]
     stack.wait(distributed)
@@ -87,7 +90,6 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator):
     ib.list_tags_for_resource(resourceArn=pipeline)
     ib.untag_resource(resourceArn=pipeline, tagKeys=["a"])
     ib.delete_image(imageBuildVersionArn=second)
-    ib.delete_image(imageBuildVersionArn=retried)
     ib.delete_image(imageBuildVersionArn=distributed)
     ib.delete_image_pipeline(imagePipelineArn=pipeline)
     ib.delete_image(imageBuildVersionArn=image)
