@@ -35,10 +35,15 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - Supports check mode (no write call is made; the result predicts C(changed) and the diff) and diff mode
-    (C(diff.before) and C(diff.after) in snake_case).
-  - Calls are retried with backoff on throttling and on server errors; creates carry a C(clientToken) so a retried
-    request is never applied twice.
+  - Supports check mode as a plan, and diff mode (C(diff.before) and C(diff.after) in snake_case). In check mode no
+    write call of any kind is made (only Get, List, Describe and STS GetCallerIdentity); the result predicts C(changed),
+    the diff and the RV(arn) a create would give (the next version for versioned resources), and a reference to an ARN
+    an earlier task only predicted means "this would change", so a chain of tasks predicts its whole ripple. Check mode
+    cannot see a change another tool makes between the plan and the run.
+  - Every request is checked before any write against the botocore model and Image Builder's documented rules;
+    a problem fails the task naming the option as written in the playbook.
+  - Calls are retried with backoff on throttling (C(CallRateLimitExceededException)) and on server errors; creates carry
+    a C(clientToken) so a retried request is never applied twice.
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status it predicts without modifying the target.
@@ -56,6 +61,7 @@ options:
       - The semantic version (V(major.minor.patch)) to ensure.
       - When unset, the latest version is compared with the wanted content; if it differs, the next version
         is created (see O(version_bump)); if there is none yet, V(1.0.0) is created.
+      - Any version AWS accepts, leading zeros included (V(2021.01.01)); each number at most 1073741823.
       - When set to a version that exists with other content, the task fails, because versions are immutable.
       - With O(state=absent), only this version is deleted.
     type: str
@@ -69,8 +75,21 @@ options:
     description:
       - After a converge, delete versions older than the newest O(keep_versions).
       - Versions still used by something (a recipe, pipeline or image) are kept and listed in RV(kept_in_use).
-      - When unset, no version is deleted.
+      - When unset or V(0), no version is deleted.
     type: int
+notes:
+  - Options left unset keep the value of the version compared with, so a new version changes only what the task
+    says; an empty value (V(''), V([]), V({})) removes an option.
+  - The latest version is read with Get on the C(x.x.x) ARN, not through List (which lags behind creates), so a
+    version created a moment before is seen at once.
+"""
+
+    # Resources updated in place.
+    UPDATABLE = r"""
+options: {}
+notes:
+  - Image Builder's Update* replaces the whole object. Options left unset keep the resource's current value (the module
+    resends it); an empty value (V(''), V([]), V({})) removes an option, as each option says.
 """
 
     # Tests of a build (pipelines, images).

@@ -28,9 +28,9 @@ options:
   platform:
     description:
       - The operating system platform of the component.
+      - When unset, a new component is for V(Linux) and an existing one keeps its platform.
     type: str
     choices: [Linux, Windows, macOS]
-    default: Linux
   data:
     description:
       - The component document, as YAML text or as a dictionary (which is written out as YAML).
@@ -149,10 +149,12 @@ except ImportError:
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, VersionedResource, check_versioned_options, converge_versioned, versioned_argument_spec,
+    check_versioned_options, converge_versioned, versioned_argument_spec,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 
 
 def load_document(module):
@@ -183,14 +185,14 @@ def fetch_uri(module):
         module.fail_json(msg="uri: %s is not valid YAML: %s" % (module.params["uri"], error))
 
 
-def check_document(module, text):
+def check_document(module, text, option):
     if not module.params["validate"]:
         return
-    errors = [finding for finding in validate_document(text, platform=module.params["platform"], kind="component")
+    errors = [finding for finding in validate_document(text, platform=module.params["platform"] or "Linux", kind="component")
               if finding.severity == "error"]
     if errors:
-        module.fail_json(msg="data: the component document has %d error(s): %s" % (
-            len(errors), "; ".join("%s: %s" % (finding.path or "(document)", finding.message) for finding in errors)),
+        module.fail_json(msg="%s: the component document has %d error(s): %s" % (
+            option, len(errors), "; ".join("%s: %s" % (finding.path or "(document)", finding.message) for finding in errors)),
             findings=[finding.to_dict() for finding in errors])
 
 
@@ -206,7 +208,7 @@ def parsed_data(value):
 
 def main():
     argument_spec = versioned_argument_spec(
-        platform=dict(type="str", choices=["Linux", "Windows", "macOS"], default="Linux"),
+        platform=dict(type="str", choices=["Linux", "Windows", "macOS"]),
         data=dict(type="raw"),
         uri=dict(type="str"),
         validate=dict(type="bool", default=True),
@@ -230,8 +232,6 @@ def main():
     if params["data"] is not None and not isinstance(params["data"], (str, dict)):
         module.fail_json(msg="data: give the component document as YAML text or as a dictionary")
 
-    manager = VersionedResource(ImageBuilder(module), "component", ["description", "platform", "supportedOsVersions", "data", "kmsKeyId"],
-                                normalize=parsed_data, unordered=("supportedOsVersions",))
     desired = dict(
         platform=params["platform"], description=params["description"], changeDescription=params["change_description"],
         supportedOsVersions=params["supported_os_versions"], kmsKeyId=params["kms_key_id"],
@@ -239,15 +239,25 @@ def main():
     compare_as = None
     if params["state"] == "present" and params["data"] is not None:
         text, parsed = load_document(module)
-        check_document(module, text)
+        check_document(module, text, "data")
         desired["data"] = text
     elif params["state"] == "present":
         parsed = fetch_uri(module)
-        check_document(module, parsed)
-        desired["uri"] = params["uri"]
+        check_document(module, parsed, "uri")
         compare_as = dict(desired, data=parsed)
-    desired = dict((key, value) for key, value in desired.items() if value is not None)
-    converge_versioned(module, manager, "component", desired, compare_as=compare_as)
+        desired["uri"] = params["uri"]
+
+    def with_platform(current):
+        """A new component is for Linux unless 'platform' says otherwise; an existing one keeps its platform."""
+        if current is None and desired["platform"] is None:
+            desired["platform"] = "Linux"
+            if compare_as is not None:
+                compare_as["platform"] = "Linux"
+        return desired
+
+    manager = VersionedResource(ImageBuilder(module), "component", normalize=parsed_data, unordered=("supportedOsVersions",),
+                                ignore=("changeDescription",), renames=dict(semanticVersion="version"))
+    converge_versioned(module, manager, "component", with_platform, compare_as=compare_as)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Creates, updates and deletes the distribution configuration that says where built images go (regions, AMI names
     and tags, accounts and organizations allowed to launch them, launch templates and SSM parameters to update).
-  - Updates replace the whole configuration. The order of O(distributions) does not matter.
+  - The order of O(distributions) does not matter. Regions, AMI names, account ids and launch templates are checked
+    before anything is written.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -25,11 +26,12 @@ options:
     required: true
   description:
     description:
-      - A description of the configuration.
+      - A description of the configuration. V('') removes it.
     type: str
   distributions:
     description:
-      - One entry per region the image is distributed to. Required when O(state=present).
+      - One entry per region the image is distributed to. Required to create a configuration; when unset, an existing
+        one keeps its distributions.
     type: list
     elements: dict
     suboptions:
@@ -41,14 +43,17 @@ options:
       ami_distribution_configuration:
         description:
           - The AMI made in that region, as the API takes it in snake_case.
-          - V(name) (may use V({{imagebuilder:buildDate}}) and the other Image Builder variables), V(description),
+          - V(name) must include Image Builder's V({{imagebuilder:buildDate}}) variable so that each build gets a unique
+            AMI name; in a playbook write it so that Ansible does not template it, e.g.
+            V("golden-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}") or with C(!unsafe).
+          - V(description),
             V(ami_tags), V(kms_key_id), V(target_account_ids), V(launch_permission) (V(user_ids), V(user_groups),
             V(organization_arns), V(organizational_unit_arns)).
         type: dict
       launch_template_configurations:
         description:
           - Launch templates that get a new version with the new AMI (V(launch_template_id), V(account_id),
-            V(set_default_version)).
+            V(set_default_version)). Templates of this account must exist in the entry's region.
         type: list
         elements: dict
       ssm_parameter_configurations:
@@ -71,6 +76,7 @@ options:
         type: list
         elements: str
 extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.updatable
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -116,9 +122,12 @@ distribution_configuration:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, UpdatableResource, converge_updatable, resource_argument_spec, to_api,
+    check_common_options, converge_updatable, require, resource_argument_spec,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 
 REGION_OPTIONS = ("ami_distribution_configuration", "launch_template_configurations", "ssm_parameter_configurations",
                   "s3_export_configuration", "fast_launch_configurations", "license_configuration_arns")
@@ -135,7 +144,9 @@ def by_region(value):
 
 def check_distributions(module):
     """One entry per region, each saying what to distribute there."""
-    distributions = module.params["distributions"] or []
+    distributions = module.params["distributions"]
+    if distributions is None:
+        return
     regions = [distribution["region"] for distribution in distributions]
     if not regions:
         module.fail_json(msg="distributions: give at least one region to distribute to")
@@ -146,6 +157,19 @@ def check_distributions(module):
         if not any(distribution.get(option) for option in REGION_OPTIONS):
             module.fail_json(msg="distributions[%d] (%s): say what to distribute there, e.g. ami_distribution_configuration"
                              % (index, distribution["region"]))
+
+
+def check_launch_templates(module, account):
+    """Launch templates of this account must exist in their entry's region."""
+    for index, distribution in enumerate(module.params["distributions"] or []):
+        for position, template in enumerate(distribution.get("launch_template_configurations") or []):
+            if template.get("account_id") not in (None, account) or not template.get("launch_template_id"):
+                continue
+            option = "distributions[%d].launch_template_configurations[%d].launch_template_id" % (index, position)
+            require(module, "ec2", "DescribeLaunchTemplates", option,
+                    ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
+                    "launch template %s" % template["launch_template_id"], region=distribution["region"],
+                    LaunchTemplateIds=[template["launch_template_id"]])
 
 
 def main():
@@ -161,16 +185,24 @@ def main():
             license_configuration_arns=dict(type="list", elements="str"),
         )),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, required_if=[("state", "present", ("distributions",))],
-                              supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    if params["state"] == "present":
-        check_distributions(module)
-    manager = UpdatableResource(ImageBuilder(module), "distribution_configuration", normalize=by_region,
+    check_common_options(module)
+    check_distributions(module)
+    api = ImageBuilder(module)
+    desired = dict(description=params["description"], distributions=to_api(params["distributions"]))
+
+    def with_distributions(current):
+        if current is None and params["distributions"] is None and params["state"] == "present":
+            module.fail_json(msg="distributions: required to create distribution configuration %r" % params["name"])
+        return desired
+
+    manager = UpdatableResource(api, "distribution_configuration", normalize=by_region,
                                 unordered=("targetAccountIds", "userIds", "userGroups", "organizationArns", "organizationalUnitArns",
                                            "licenseConfigurationArns"))
-    desired = to_api(dict(description=params["description"], distributions=params["distributions"]))
-    converge_updatable(module, manager, "distribution_configuration", desired)
+    manager.early_check(desired)
+    converge_updatable(module, manager, "distribution_configuration", with_distributions,
+                       before_write=lambda: check_launch_templates(module, api.identity()[1]))
 
 
 if __name__ == "__main__":

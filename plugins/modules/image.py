@@ -15,6 +15,9 @@ description:
   - Ensures an image exists for the recipe version a pipeline (or a recipe given directly) uses now, building one
     when there is none. A re-run after a successful build builds nothing, so a playbook can say "bake the image"
     every time and only pay for a build when the recipe changed (or with O(force=true)).
+  - Never starts a second build of a recipe version while one is running, even one GetImage does not show yet (the
+    pipeline's last run status says so), and two runs that start the same pipeline build at the same moment start
+    one build (their requests carry the same client token).
   - Waits for the build by default and fails with the service's reason when it fails.
   - With O(state=absent), deletes the image build version O(arn) (the AMIs it distributed stay; deregister them
     with M(amazon.aws.ec2_ami)).
@@ -24,12 +27,14 @@ options:
   pipeline:
     description:
       - The image pipeline to run, by name or ARN. Its recipe, infrastructure and distribution are used.
-      - Mutually exclusive with O(image_recipe).
     type: str
   image_recipe:
     description:
-      - Build from this image recipe without a pipeline, by name (its latest version), V(name:version), or ARN.
-      - Needs O(infrastructure_configuration).
+      - Without O(pipeline), build from this image recipe, by name (its latest version), V(name:version), or ARN; needs
+        O(infrastructure_configuration).
+      - With O(pipeline), the recipe version the pipeline must build (for example the RV(amiforge.imagebuilder.image_recipe#module:arn)
+        an earlier task registered). If the pipeline uses another recipe the task fails, except in check mode, where it
+        means the pipeline task before would change the pipeline, so a build would start; the plan predicts it.
     type: str
   infrastructure_configuration:
     description:
@@ -115,7 +120,7 @@ arn:
   type: str
   sample: arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/1.0.4/1
 image:
-  description: The image, in snake_case, as GetImage returns it (empty in check mode when a build would start).
+  description: The image, in snake_case, as GetImage returns it (in check mode, when a build would start, only its predicted RV(arn)).
   returned: always
   type: dict
   sample: {"arn": "arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/1.0.4/1", "state": {"status": "AVAILABLE"}}
@@ -127,76 +132,89 @@ amis:
   sample: [{"region": "us-east-1", "image": "ami-0abcdef1234567890", "name": "golden-2026-11-27T03-00-00Z", "account_id": "123456789012"}]
 """
 
+import time
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    BUILDING, IMAGE_TESTS_SPEC, KINDS, diff_of, image_tests_configuration, ImageBuilder, parse_arn, References, result_of, semver_of,
-    wait_for_image,
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import is_wildcard, name_problem, parse_arn, strip_build
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import (
+    BUILDING, IMAGE, NOT_FOUND_GRACE, build_number, builds_of, newest, pipeline_is_building, status_of, wait_for_image,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
+    IMAGE_TESTS_SPEC, check_common_options, image_tests_configuration,
+)
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 
 
-def builds_of_recipe(api, recipe_arn, pipeline=None):
-    """Image builds of the recipe version ``recipe_arn`` (newest last): the pipeline's, or any of ours."""
-    version = semver_of(dict(arn=recipe_arn))
-    if pipeline:
-        summaries = api.list_all("ListImagePipelineImages", "imageSummaryList", imagePipelineArn=pipeline["arn"])
-    else:
-        name = parse_arn(recipe_arn)["name"]
-        versions = [item for item in api.list_all("ListImages", "imageVersionList", owner="Self", byName=True,
-                                                  filters=[dict(name="name", values=[name])]) if semver_of(item) == version]
-        summaries = [build for item in versions
-                     for build in api.list_all("ListImageBuildVersions", "imageSummaryList", imageVersionArn=item["arn"])]
-    builds = [item for item in summaries if semver_of(item) == version]
-    return sorted(builds, key=lambda item: int(parse_arn(item["arn"])["build"] or 0))
-
-
-def find_pipeline(module, api):
+def find_pipeline(module, api, references):
+    """The pipeline to run; in check mode, one an earlier task would create ({'arn': ...} only)."""
     reference = module.params["pipeline"]
+    kind = KINDS["image_pipeline"]
     if reference.startswith("arn:"):
-        pipeline = api.get(KINDS["image_pipeline"], reference, ignore=("ResourceNotFoundException",))
+        arn = references.resolve("image_pipeline", reference, "pipeline")
     else:
-        found = api.list_named(KINDS["image_pipeline"], [reference])
-        pipeline = found[0] if found else None
-    if not pipeline and module.check_mode:
+        problem = name_problem(reference, "pipeline")
+        if problem:
+            module.fail_json(msg=problem)
+        arn = api.arn(kind, reference)
+    pipeline = api.get(kind, arn)
+    if pipeline is None and not module.check_mode:
+        module.fail_json(msg="pipeline: image pipeline %r does not exist in %s. Create it first (amiforge.imagebuilder.image_pipeline)."
+                         % (reference, module.region))
+    if pipeline is None:
         module.warn("check mode: pipeline: image pipeline %r does not exist yet; assuming an earlier task creates it" % reference)
-        module.exit_json(changed=True, arn=None, image={}, amis=[])
-    if not pipeline:
-        module.fail_json(msg="pipeline: image pipeline %r does not exist. Create it first (amiforge.imagebuilder.image_pipeline)." % reference)
-    return pipeline
+    return pipeline or dict(arn=arn, predicted=True)
 
 
-def recipe_version_arn(api, recipe_arn):
-    """The exact recipe version behind an ARN that may use x wildcards."""
-    if "x" not in (semver_of(dict(arn=recipe_arn)) or "").split("."):
-        return recipe_arn
-    return api.get(KINDS["image_recipe"], recipe_arn)["arn"]
+def exact_recipe(api, arn):
+    """The recipe version an ARN with x wildcards stands for now (unchanged when none exists yet)."""
+    if not arn or not is_wildcard(parse_arn(arn)["version"]):
+        return arn
+    recipe = api.get(KINDS["image_recipe"], arn)
+    return strip_build(recipe["arn"]) if recipe else arn
 
 
-def start_build(module, api, pipeline):
+def recipe_of(module, api, references, pipeline):
+    """The exact recipe version ARN to build: the pipeline's (or the one ``image_recipe`` says it must build)."""
+    params = module.params
+    recipe_arn = exact_recipe(api, (pipeline or {}).get("imageRecipeArn"))
+    if params["image_recipe"]:
+        wanted = exact_recipe(api, references.resolve("image_recipe", params["image_recipe"], "image_recipe"))
+        if recipe_arn and wanted != recipe_arn and not module.check_mode:
+            module.fail_json(msg="image_recipe: pipeline %s builds %s, not %s; converge the pipeline first (amiforge.imagebuilder.image_pipeline)"
+                             % (pipeline["arn"], recipe_arn, wanted))
+        recipe_arn = wanted
+    return recipe_arn  # None: check mode, a pipeline an earlier task would create, with a recipe not given here
+
+
+def start_request(module, references, pipeline, recipe_arn):
     params = module.params
     if pipeline:
         request = dict(imagePipelineArn=pipeline["arn"])
-        if params["tags"]:
-            request["tags"] = params["tags"]
-        return "StartImagePipelineExecution", request
-    references = References(api)
-    request = dict(
-        imageRecipeArn=references.resolve("image_recipe", params["image_recipe"], "image_recipe"),
-        infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
-                                                          "infrastructure_configuration"),
-        imageTestsConfiguration=image_tests_configuration(module),
-    )
-    if params["distribution_configuration"]:
-        request["distributionConfigurationArn"] = references.resolve("distribution_configuration", params["distribution_configuration"],
-                                                                     "distribution_configuration")
+        if not params["force"]:
+            # Two runs that see the pipeline in the same state send the same token: the service starts one build.
+            request["clientToken"] = client_token([pipeline["arn"], recipe_arn, pipeline.get("dateLastRun")], "start")
+    else:
+        request = dict(
+            imageRecipeArn=recipe_arn,
+            infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
+                                                              "infrastructure_configuration"),
+            imageTestsConfiguration=image_tests_configuration(module),
+        )
+        if params["distribution_configuration"]:
+            request["distributionConfigurationArn"] = references.resolve(
+                "distribution_configuration", params["distribution_configuration"], "distribution_configuration")
+        request = dict((key, value) for key, value in request.items() if value is not None)
     if params["tags"]:
         request["tags"] = params["tags"]
-    return "CreateImage", request
+    return ("StartImagePipelineExecution" if pipeline else "CreateImage"), request
 
 
 def finish(module, changed, image, before):
     """Exit with the image; a build that ended badly fails the task with the service's reason."""
     image = image or {}
-    status = (image.get("state") or {}).get("status")
+    status = status_of(image)
     result = dict(changed=changed, arn=image.get("arn"), image=result_of(image),
                   amis=[result_of(ami) for ami in (image.get("outputResources") or {}).get("amis", [])])
     if module._diff:
@@ -207,6 +225,36 @@ def finish(module, changed, image, before):
         module.fail_json(msg="image build %s is still %s after %d seconds; it goes on, and a re-run waits for it"
                          % (image["arn"], status, module.params["wait_timeout"]), **result)
     module.exit_json(**result)
+
+
+def follow(module, api, arn):
+    return wait_for_image(api, arn, module.params["wait_timeout"]) if module.params["wait"] else (api.get(IMAGE, arn) or dict(arn=arn))
+
+
+def wait_to_appear(module, api, name, version, pipeline):
+    """The pipeline says it is building this recipe version, but GetImage does not show the build
+    yet: wait (up to the grace period) for it to appear, instead of starting another."""
+    deadline = time.monotonic() + NOT_FOUND_GRACE
+    while time.monotonic() < deadline:
+        running = [build for build in builds_of(api, name, version, pipeline["arn"]) if status_of(build) in BUILDING + ("AVAILABLE",)]
+        if running:
+            return newest(running)
+        time.sleep(5)
+    module.fail_json(msg="pipeline %s says a build is running (%s since %s), but no build of %s %s can be read; run again later"
+                     % (pipeline["arn"], pipeline.get("lastRunStatus"), pipeline.get("dateLastRun"), name, version))
+
+
+def delete(module, api):
+    arn = module.params["arn"]
+    parts = parse_arn(arn) or {}
+    if parts.get("type") != "image" or not parts.get("build"):
+        module.fail_json(msg="arn: %r is not an image build version ARN (arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD)" % arn)
+    image = api.get(IMAGE, arn)
+    if not image or status_of(image) == "DELETED":
+        module.exit_json(changed=False, arn=arn, image={}, amis=[])
+    api.delete_or_fail(IMAGE, arn)
+    module.exit_json(changed=True, arn=arn, image={}, amis=[],
+                     **(dict(diff=diff_of(dict(arn=arn, status=status_of(image)), {})) if module._diff else {}))
 
 
 def main():
@@ -225,41 +273,52 @@ def main():
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[("pipeline", "image_recipe")],
         required_if=[("state", "present", ("pipeline", "image_recipe"), True), ("state", "absent", ("arn",))],
-        required_by=dict(image_recipe=("infrastructure_configuration",)),
         supports_check_mode=True,
     )
     params = module.params
-    api = ImageBuilder(module)
-    if params["state"] == "absent":
-        if (parse_arn(params["arn"]) or {}).get("type") != "image" or not parse_arn(params["arn"])["build"]:
-            module.fail_json(msg="arn: %r is not an image build version ARN (arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD)" % params["arn"])
-        image = api.get(KINDS["image"], params["arn"], ignore=("ResourceNotFoundException",))
-        if not image or image["state"]["status"] == "DELETED":
-            module.exit_json(changed=False, arn=params["arn"], image={}, amis=[])
-        api.delete_or_fail(KINDS["image"], params["arn"])
-        module.exit_json(changed=True, arn=params["arn"], image={}, amis=[],
-                         **(dict(diff=diff_of(dict(arn=params["arn"], status=image["state"]["status"]), {})) if module._diff else {}))
-
+    check_common_options(module)
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
-    pipeline = find_pipeline(module, api) if params["pipeline"] else None
-    operation, request = start_build(module, api, pipeline)
-    recipe_arn = recipe_version_arn(api, pipeline["imageRecipeArn"] if pipeline else request["imageRecipeArn"])
-    builds = [item for item in builds_of_recipe(api, recipe_arn, pipeline)
-              if item["state"]["status"] in BUILDING + ("AVAILABLE",)]
-    before = dict(arn=builds[-1]["arn"], status=builds[-1]["state"]["status"]) if builds else {}
-    if builds and not params["force"]:
-        arn = builds[-1]["arn"]
-        image = wait_for_image(api, arn, params["wait_timeout"]) if params["wait"] else api.get(KINDS["image"], arn)
-        finish(module, False, image, before)
+    if params["state"] == "present" and not params["pipeline"]:
+        missing = [option for option in ("infrastructure_configuration",) if not params[option]]
+        if missing:
+            module.fail_json(msg="infrastructure_configuration: required to build from image_recipe without a pipeline")
+    elif params["pipeline"]:
+        ignored = [option for option in ("infrastructure_configuration", "distribution_configuration", "image_tests") if params[option]]
+        if ignored:
+            module.fail_json(msg="%s: the pipeline's own settings are used; remove %s or build from image_recipe without pipeline"
+                             % (", ".join(ignored), "it" if len(ignored) == 1 else "them"))
+    api = ImageBuilder(module)
+    if params["state"] == "absent":
+        delete(module, api)
+    references = References(api)
+    pipeline = find_pipeline(module, api, references) if params["pipeline"] else None
+    recipe_arn = recipe_of(module, api, references, pipeline)
+    if recipe_arn is None:
+        finish(module, True, {}, {})
+    recipe = parse_arn(recipe_arn)
+    name, version = recipe["name"], recipe["version"]
+
+    available = None if params["force"] else api.get(IMAGE, api.arn(IMAGE, name, version))
+    if available:
+        finish(module, False, available, dict(arn=available["arn"], status=status_of(available)))
+    builds = builds_of(api, name, version, pipeline["arn"] if pipeline and not pipeline.get("predicted") else None)
+    running = [build for build in builds if status_of(build) in BUILDING]
+    if running and not params["force"]:
+        build = newest(running)
+        finish(module, False, follow(module, api, build["arn"]), dict(arn=build["arn"], status=status_of(build)))
+    if pipeline and not params["force"] and pipeline_is_building(pipeline):
+        build = wait_to_appear(module, api, name, version, pipeline)
+        finish(module, False, follow(module, api, build["arn"]), dict(arn=build["arn"], status=status_of(build)))
+
+    before = dict(arn=builds[-1]["arn"], status=status_of(builds[-1])) if builds else {}
+    operation, request = start_request(module, references, pipeline, recipe_arn)
     response = api.write(operation, **request)
-    if not response:  # check mode
-        finish(module, True, {}, before)
-    arn = response["imageBuildVersionArn"]
-    image = wait_for_image(api, arn, params["wait_timeout"]) if params["wait"] else api.get(KINDS["image"], arn)
-    finish(module, True, image, before)
+    if response is None:  # check mode: the build it would start
+        predicted = api.arn(IMAGE, name, version, max([build_number(build) for build in builds] or [0]) + 1)
+        finish(module, True, dict(arn=predicted), before)
+    finish(module, True, follow(module, api, response["imageBuildVersionArn"]), before)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ version_added: 0.1.0
 description:
   - Creates, updates and deletes image pipelines, each a recipe, the infrastructure to build it on, where to distribute
     it, and when to run.
-  - The recipe, infrastructure and distribution configurations may be given by name. A recipe given by name follows
-    its latest version, so a new recipe version (for example after a component changed) updates the pipeline on the
-    next run.
-  - Updates replace the whole pipeline, so options left out return to the service's defaults.
+  - The recipe, infrastructure and distribution configurations may be given by name or ARN. A recipe given by name
+    follows its latest version, so a new recipe version (for example after a component changed) updates the pipeline
+    on the next run.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -28,78 +27,81 @@ options:
     required: true
   description:
     description:
-      - A description of the pipeline.
+      - A description of the pipeline. V('') removes it.
     type: str
   image_recipe:
     description:
-      - The image recipe, by name (its latest version), V(name:version), or ARN. Required when O(state=present).
+      - The image recipe, by name (its latest version), V(name:version), or ARN (in check mode, also the ARN an earlier
+        task predicted).
+      - Required to create a pipeline; when unset, an existing pipeline keeps its recipe.
     type: str
   infrastructure_configuration:
     description:
-      - The infrastructure configuration, by name or ARN. Required when O(state=present).
+      - The infrastructure configuration, by name or ARN.
+      - Required to create a pipeline; when unset, an existing pipeline keeps its configuration.
     type: str
   distribution_configuration:
     description:
-      - The distribution configuration, by name or ARN.
+      - The distribution configuration, by name or ARN. V('') removes it (images then stay in the build Region).
     type: str
   schedule:
     description:
-      - When the pipeline runs by itself. Without a schedule it runs only when started.
+      - When the pipeline runs by itself. V({}) removes the schedule, so the pipeline runs only when started.
     type: dict
     suboptions:
       expression:
         description:
-          - A cron expression, for example V(cron(0 3 ? * SUN *)).
+          - An Image Builder schedule expression, checked before any call. A cron expression has six fields (minute,
+            hour, day of month, month, day of week, year) and V(?) in one of the two day fields, for example
+            V(cron(0 3 ? * SUN *)); a rate expression looks like V(rate(7 days)).
+          - Required unless O(schedule) is V({}).
         type: str
-        required: true
       timezone:
         description:
-          - The IANA timezone of the expression, for example V(Europe/Paris).
+          - The IANA time zone of the expression, for example V(Europe/Paris) (V(UTC) when unset).
         type: str
-        default: UTC
       start_condition:
         description:
-          - V(EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE) runs only when something the image depends on
-            has a new version; V(EXPRESSION_MATCH_ONLY) runs at every match.
+          - V(EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE) (when unset) runs only when something the image depends
+            on has a new version; V(EXPRESSION_MATCH_ONLY) runs at every match.
         type: str
         choices: [EXPRESSION_MATCH_ONLY, EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE]
-        default: EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE
   status:
     description:
-      - Whether the schedule is active.
+      - Whether the schedule is active. A new pipeline is V(ENABLED) unless this says otherwise.
     type: str
     choices: [ENABLED, DISABLED]
-    default: ENABLED
   enhanced_image_metadata:
     description:
-      - Collect the software inventory of the image (needs the SSM agent).
+      - Collect the software inventory of the image (needs the SSM agent). The service's default is V(true).
     type: bool
-    default: true
   image_scanning:
     description:
-      - Scan the image with Amazon Inspector.
+      - Scan the image with Amazon Inspector. The service's default is V(false).
     type: bool
-    default: false
   workflows:
     description:
       - Image Builder workflows to run instead of the default ones, as the API takes them in snake_case
-        (V(workflow_arn), V(parameters), V(parallel_group), V(on_failure)).
+        (V(workflow_arn), V(parameters), V(parallel_group), V(on_failure)). Needs O(execution_role).
+        V([]) returns to the default workflows.
     type: list
     elements: dict
   execution_role:
     description:
-      - The IAM role Image Builder assumes to run the workflows.
+      - The IAM role (name or ARN) Image Builder assumes to run the workflows. V('') returns to the service-linked role.
     type: str
   logging:
     description:
-      - CloudWatch log groups for the pipeline (V(image_log_group_name), V(pipeline_log_group_name)).
+      - CloudWatch log groups for the pipeline (V(image_log_group_name), V(pipeline_log_group_name)). V({}) returns to the
+        default log groups.
     type: dict
   image_tags:
     description:
-      - Tags for the images the pipeline builds.
+      - Tags for the images the pipeline builds. V({}) removes them.
     type: dict
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.image_tests
+  - amiforge.imagebuilder.imagebuilder.updatable
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -122,13 +124,15 @@ EXAMPLES = r"""
     tags:
       team: platform
 
-- name: Pause the schedule
+- name: Pause the schedule (the recipe, configurations and schedule stay as they are)
   amiforge.imagebuilder.image_pipeline:
     name: golden-al2023
-    image_recipe: golden-al2023
-    infrastructure_configuration: golden-build
-    distribution_configuration: golden-distribution
     status: DISABLED
+
+- name: Run only when started (remove the schedule)
+  amiforge.imagebuilder.image_pipeline:
+    name: golden-al2023
+    schedule: {}
 """
 
 RETURN = r"""
@@ -146,17 +150,52 @@ image_pipeline:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import schedule_expression_problem, timezone_problem
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, converge_updatable, image_tests_configuration, ImageBuilder, References, resource_argument_spec, to_api,
-    UpdatableResource,
+    IMAGE_TESTS_SPEC, check_common_options, converge_updatable, image_tests_configuration, resource_argument_spec,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 
+# What the service stores for a field left out (botocore 1.44.8 CreateImagePipeline / UpdateImagePipeline:
+# status "Defaults to ENABLED", enhancedImageMetadataEnabled "Defaults to true", image tests "enabled" with
+# timeoutMinutes 720, schedule timezone "defaults to UTC", start condition EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE).
 DEFAULTS = dict(
     enhancedImageMetadataEnabled=True,
     status="ENABLED",
     imageTestsConfiguration=dict(imageTestsEnabled=True, timeoutMinutes=720),
     imageScanningConfiguration=dict(imageScanningEnabled=False),
+    schedule=dict(timezone="UTC", pipelineExecutionStartCondition="EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
 )
+RENAMES = {
+    "imageRecipeArn": "image_recipe", "infrastructureConfigurationArn": "infrastructure_configuration",
+    "distributionConfigurationArn": "distribution_configuration", "imageTestsConfiguration": "image_tests",
+    "imageTestsConfiguration.imageTestsEnabled": "image_tests.enabled", "schedule.scheduleExpression": "schedule.expression",
+    "schedule.pipelineExecutionStartCondition": "schedule.start_condition", "enhancedImageMetadataEnabled": "enhanced_image_metadata",
+    "imageScanningConfiguration": "image_scanning", "loggingConfiguration": "logging",
+}
+
+
+def schedule_of(module):
+    """The ``schedule`` option as the API takes it ({} removes it), checked before any call."""
+    schedule = module.params["schedule"]
+    if schedule is None:
+        return None
+    if not any(value is not None for value in schedule.values()):
+        return {}
+    if not schedule["expression"]:
+        module.fail_json(msg="schedule.expression: required with a schedule; give e.g. cron(0 3 ? * SUN *), or schedule: {} to remove it")
+    problem = schedule_expression_problem(schedule["expression"])
+    if problem:
+        module.fail_json(msg="schedule.expression: %r: %s" % (schedule["expression"], problem))
+    if schedule["timezone"]:
+        problem = timezone_problem(schedule["timezone"])
+        if problem:
+            module.fail_json(msg="schedule.timezone: %r: %s" % (schedule["timezone"], problem))
+    return dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"] or "UTC",
+                pipelineExecutionStartCondition=schedule["start_condition"] or "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE")
 
 
 def main():
@@ -167,56 +206,66 @@ def main():
         distribution_configuration=dict(type="str"),
         image_tests=IMAGE_TESTS_SPEC,
         schedule=dict(type="dict", options=dict(
-            expression=dict(type="str", required=True),
-            timezone=dict(type="str", default="UTC"),
-            start_condition=dict(type="str", default="EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
-                                 choices=["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"]),
+            expression=dict(type="str"),
+            timezone=dict(type="str"),
+            start_condition=dict(type="str", choices=["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"]),
         )),
-        status=dict(type="str", choices=["ENABLED", "DISABLED"], default="ENABLED"),
-        enhanced_image_metadata=dict(type="bool", default=True),
-        image_scanning=dict(type="bool", default=False),
+        status=dict(type="str", choices=["ENABLED", "DISABLED"]),
+        enhanced_image_metadata=dict(type="bool"),
+        image_scanning=dict(type="bool"),
         workflows=dict(type="list", elements="dict"),
         execution_role=dict(type="str"),
         logging=dict(type="dict"),
         image_tags=dict(type="dict"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec,
-                              required_if=[("state", "present", ("image_recipe", "infrastructure_configuration"))],
-                              supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    check_common_options(module)
     tests = image_tests_configuration(module)
-    if params["schedule"] and not params["schedule"]["expression"].startswith(("cron(", "rate(")):
-        module.fail_json(msg="schedule.expression: %r is not a schedule expression; use cron(...) or rate(...)" % params["schedule"]["expression"])
+    schedule = schedule_of(module)
+    if params["workflows"] and params["execution_role"] == "":
+        module.fail_json(msg="execution_role: workflows need an execution role; give one, or workflows: [] to use the default workflows")
 
     api = ImageBuilder(module)
-    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS)
     references = References(api)
-    schedule = params["schedule"]
+    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS, renames=RENAMES)
+
+    resolved = {}
+
+    def reference(option, current, field):
+        value = params[option]
+        if not value:
+            return value  # None keeps the current reference, '' removes it
+        resolved[option] = references.resolve(option, value, option, held=[(current or {}).get(field)])
+        return resolved[option]
 
     def desired(current):
-        current = current or {}
-        request = dict(
+        if current is None:
+            missing = [option for option in ("image_recipe", "infrastructure_configuration") if not params[option]]
+            if missing and params["state"] == "present":
+                module.fail_json(msg="%s: required to create image pipeline %r" % (" and ".join(missing), params["name"]))
+        return dict(
             description=params["description"],
-            imageRecipeArn=references.resolve("image_recipe", params["image_recipe"], "image_recipe"),
-            infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
-                                                              "infrastructure_configuration", current.get("infrastructureConfigurationArn")),
-            distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
-                                                            "distribution_configuration", current.get("distributionConfigurationArn"))
-            if params["distribution_configuration"] else None,
+            imageRecipeArn=reference("image_recipe", current, "imageRecipeArn"),
+            infrastructureConfigurationArn=reference("infrastructure_configuration", current, "infrastructureConfigurationArn"),
+            distributionConfigurationArn=reference("distribution_configuration", current, "distributionConfigurationArn"),
             imageTestsConfiguration=tests,
-            schedule=dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"],
-                          pipelineExecutionStartCondition=schedule["start_condition"]) if schedule else None,
+            schedule=schedule,
             status=params["status"],
             enhancedImageMetadataEnabled=params["enhanced_image_metadata"],
-            imageScanningConfiguration=dict(imageScanningEnabled=params["image_scanning"]),
+            imageScanningConfiguration=None if params["image_scanning"] is None else dict(imageScanningEnabled=params["image_scanning"]),
             workflows=to_api(params["workflows"]),
             executionRole=params["execution_role"],
             loggingConfiguration=to_api(params["logging"]),
             imageTags=params["image_tags"],
         )
-        return dict((key, value) for key, value in request.items() if value is not None)
 
-    converge_updatable(module, manager, "image_pipeline", desired)
+    def before_write():
+        """What the pipeline refers to must exist (in check mode it may be what an earlier task would create)."""
+        for option, arn in resolved.items():
+            references.require(option, arn, option)
+
+    converge_updatable(module, manager, "image_pipeline", desired, before_write=before_write)
 
 
 if __name__ == "__main__":

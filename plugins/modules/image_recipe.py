@@ -37,7 +37,9 @@ options:
     type: str
   components:
     description:
-      - The components to run, in order. Required when O(state=present).
+      - The components to run, in order, each at most once. Components are optional (a recipe without any bakes the
+        parent image as it is); when unset, a new version keeps the components of the version compared with.
+      - Parameters are checked against what each component declares before the recipe is written.
     type: list
     elements: dict
     suboptions:
@@ -49,7 +51,10 @@ options:
         type: str
       arn:
         description:
-          - The component's ARN, used as it is.
+          - The component's ARN, used as it is (a build version ARN is referred to by its version). Amazon, Marketplace
+            (V(aws-marketplace)) and third-party (V(third-party)) ARNs are accepted.
+          - In check mode, also the ARN an earlier task only predicted (RV(amiforge.imagebuilder.component#module:arn));
+            the recipe then predicts its own new version.
         type: str
       version:
         description:
@@ -159,37 +164,69 @@ kept_in_use:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, References, VersionedResource, check_parent_image_form, check_versioned_options, converge_versioned, require_parent_image,
-    to_api, versioned_argument_spec,
+    check_parent_image_form, check_versioned_options, converge_versioned, require_parent_image, versioned_argument_spec,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
+
+RENAMES = {
+    "semanticVersion": "version", "components[].componentArn": "components[]", "components[].parameters": "components[].parameters",
+    "additionalInstanceConfiguration.systemsManagerAgent": "systems_manager_agent",
+    "additionalInstanceConfiguration.userDataOverride": "user_data_override",
+}
+# botocore 1.44.8 SystemsManagerAgent.uninstallAfterBuild: when unset, Image Builder removes the agent only if it
+# installed it; Get answers false for a recipe that did not set it.
+DEFAULTS = dict(additionalInstanceConfiguration=dict(systemsManagerAgent=dict(uninstallAfterBuild=False)))
+
+
+def check_components(module):
+    """Fail, before any call, on a component entry that names nothing or two things."""
+    for index, component in enumerate(module.params["components"] or []):
+        if bool(component.get("name")) == bool(component.get("arn")):
+            module.fail_json(msg="components[%d]: give exactly one of 'name' and 'arn'" % index)
 
 
 def component_configurations(module, references, current):
-    """The recipe's components as the API takes them, names resolved to ARNs (Amazon-owned
-    ones the current version already pins are taken from it)."""
-    by_name = []
-    for index, component in enumerate(module.params["components"]):
-        option = "components[%d]" % index
-        if bool(component.get("name")) == bool(component.get("arn")):
-            module.fail_json(msg="%s: give exactly one of 'name' and 'arn'" % option)
-        if component.get("name"):
-            by_name.append((component["name"], component.get("version"), option + ".name"))
-    current_arns = [item["componentArn"] for item in (current or {}).get("components") or []]
-    pinned = iter(references.pin("component", by_name, current_arns))
+    """The recipe's components as the API takes them, names resolved to ARNs (ARNs the current
+    version already refers to cost no call)."""
+    held = [item["componentArn"] for item in (current or {}).get("components") or []]
     configurations = []
+    if module.params["components"] is None:
+        return None  # the version compared with keeps its components
     for index, component in enumerate(module.params["components"]):
         if component.get("arn"):
             arn = references.resolve("component", component["arn"], "components[%d].arn" % index)
         else:
-            arn = next(pinned)
+            arn = references.pin("component", component["name"], component.get("version"), "components[%d].name" % index, held)
         configuration = dict(componentArn=arn)
         if component.get("parameters"):
             configuration["parameters"] = [
                 dict(name=name, value=[str(item) for item in value] if isinstance(value, list) else [str(value)])
                 for name, value in sorted(component["parameters"].items())]
+        for position, earlier in enumerate(configurations):
+            if earlier["componentArn"] == arn:
+                module.fail_json(msg="components[%d]: component %s is already components[%d]; a recipe can use each component only once"
+                                 % (index, arn, position))
         configurations.append(configuration)
     return configurations
+
+
+def check_parameters(module, references, configurations):
+    """Each component must declare the parameters the recipe gives it (read before a write; a
+    component that only an earlier task would create, in check mode, is not checked)."""
+    for index, configuration in enumerate(configurations or []):
+        component = references.require("component", configuration["componentArn"], "components[%d]" % index)
+        if component is None or not configuration.get("parameters"):
+            continue
+        declared = [item["name"] for item in component.get("parameters") or []]
+        unknown = [item["name"] for item in configuration["parameters"] if item["name"] not in declared]
+        if unknown:
+            module.fail_json(msg="components[%d].parameters: %s %s not declared by component %s (it declares: %s)" % (
+                index, ", ".join(repr(name) for name in unknown), "is" if len(unknown) == 1 else "are", configuration["componentArn"],
+                ", ".join(declared) or "no parameters"))
 
 
 def sorted_parameters(value):
@@ -214,39 +251,42 @@ def main():
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
-        required_if=[("state", "present", ("parent_image", "components"))],
+        required_if=[("state", "present", ("parent_image",))],
         supports_check_mode=True,
     )
     params = module.params
     check_versioned_options(module)
     if params["state"] == "present":
-        if not params["components"]:
-            module.fail_json(msg="components: a recipe needs at least one component")
+        check_components(module)
         check_parent_image_form(module, params["parent_image"])
 
     api = ImageBuilder(module)
-    manager = VersionedResource(
-        api, "image_recipe",
-        ["description", "components", "parentImage", "blockDeviceMappings", "workingDirectory", "additionalInstanceConfiguration", "amiTags"],
-        normalize=sorted_parameters,
-        defaults=dict(additionalInstanceConfiguration=dict(systemsManagerAgent=dict(uninstallAfterBuild=False))),
-    )
-    additional = to_api(dict(systems_manager_agent=params["systems_manager_agent"], user_data_override=params["user_data_override"]))
     references = References(api)
+    manager = VersionedResource(api, "image_recipe", normalize=sorted_parameters, defaults=DEFAULTS, renames=RENAMES)
+
+    made = {}
 
     def desired(current):
-        request = dict(
+        made["components"] = component_configurations(module, references, current)
+        additional = None
+        if params["systems_manager_agent"] is not None or params["user_data_override"] is not None:
+            additional = dict((current or {}).get("additionalInstanceConfiguration") or {})
+            additional.update(to_api(dict(systems_manager_agent=params["systems_manager_agent"], user_data_override=params["user_data_override"])))
+        return dict(
             description=params["description"],
             parentImage=params["parent_image"],
-            components=component_configurations(module, references, current),
+            components=made["components"],
             blockDeviceMappings=to_api(params["block_device_mappings"]),
             workingDirectory=params["working_directory"],
-            additionalInstanceConfiguration=additional or None,
+            additionalInstanceConfiguration=additional,
             amiTags=params["ami_tags"],
         )
-        return dict((key, value) for key, value in request.items() if value is not None)
 
-    converge_versioned(module, manager, "image_recipe", desired, before_write=lambda: require_parent_image(module, params["parent_image"]))
+    def before_write():
+        require_parent_image(module, params["parent_image"])
+        check_parameters(module, references, made["components"])
+
+    converge_versioned(module, manager, "image_recipe", desired, before_write=before_write)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ version_added: 0.1.0
 description:
   - Creates, updates and deletes the infrastructure configuration that says where images are built and tested, with the
     instance profile, instance types, network, logging and notifications.
-  - Updates replace the whole configuration, so options left out return to the service's defaults.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -25,60 +24,61 @@ options:
     required: true
   description:
     description:
-      - A description of the configuration.
+      - A description of the configuration. V('') removes it.
     type: str
   instance_profile_name:
     description:
-      - The IAM instance profile of the build and test instances. It must exist; required when O(state=present).
+      - The IAM instance profile of the build and test instances. It must exist. Required to create a configuration.
+      - A profile created moments before is not visible to Image Builder at once; the module retries for up to two
+        minutes, with a warning, while the service answers that it does not exist.
     type: str
   instance_types:
     description:
-      - Instance types to build with; the service picks one that is available.
+      - Instance types to build with; the service picks one that is available. V([]) removes them.
     type: list
     elements: str
   subnet_id:
     description:
-      - The subnet to launch the build instance in.
+      - The subnet to launch the build instance in. V('') removes it (the default VPC is used).
     type: str
   security_group_ids:
     description:
-      - Security groups of the build instance (they must belong to the subnet's VPC).
+      - Security groups of the build instance (they must belong to the subnet's VPC). V([]) removes them.
     type: list
     elements: str
   key_pair:
     description:
-      - An EC2 key pair for logging into the build instance when troubleshooting.
+      - An EC2 key pair for logging into the build instance when troubleshooting. V('') removes it.
     type: str
   logging:
     description:
-      - Where build logs go.
+      - Where build logs go. V({}) removes the logging configuration.
     type: dict
     suboptions:
       s3_bucket_name:
         description:
-          - The S3 bucket for logs.
+          - The S3 bucket for logs. Required unless O(logging) is V({}).
         type: str
-        required: true
       s3_key_prefix:
         description:
           - A key prefix in the bucket.
         type: str
   terminate_instance_on_failure:
     description:
-      - Terminate the build instance when a build fails. Set to V(false) to troubleshoot.
+      - Terminate the build instance when a build fails. Set to V(false) to troubleshoot. The service's default is V(true).
     type: bool
-    default: true
   sns_topic_arn:
     description:
-      - An SNS topic notified about builds.
+      - An SNS topic notified about builds. V('') removes it.
     type: str
   resource_tags:
     description:
       - Tags put on the build instances and the other resources the build creates (not on this configuration; see O(tags)).
+        V({}) removes them.
     type: dict
   instance_metadata_options:
     description:
-      - Instance metadata service settings of the build instances.
+      - Instance metadata service settings of the build instances. V({}) returns to the EC2 launch defaults.
     type: dict
     suboptions:
       http_tokens:
@@ -93,9 +93,10 @@ options:
   placement:
     description:
       - Placement of the build instances, as the API takes it in snake_case (V(availability_zone), V(tenancy),
-        V(host_id), V(host_resource_group_arn)).
+        V(host_id), V(host_resource_group_arn)). V({}) removes it.
     type: dict
 extends_documentation_fragment:
+  - amiforge.imagebuilder.imagebuilder.updatable
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -139,16 +140,28 @@ infrastructure_configuration:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    ImageBuilder, UpdatableResource, converge_updatable, require, resource_argument_spec, to_api,
+    check_common_options, converge_updatable, require, resource_argument_spec,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
+
+# botocore 1.44.8 UpdateInfrastructureConfiguration terminateInstanceOnFailure: "Defaults to true".
+DEFAULTS = dict(terminateInstanceOnFailure=True)
+RENAMES = {"logging.s3Logs": "logging"}
+# A new instance profile is not visible to Image Builder at once (terraform retries this message for 2 minutes).
+PROFILE_PROPAGATION = ("InvalidParameterValueException", "instance profile does not exist", 120,
+                       "instance_profile_name: Image Builder does not see the instance profile yet (IAM changes take a while to "
+                       "reach other services); retrying for up to 2 minutes")
 
 
 def check_references(module):
     """What the configuration names must exist before it is written."""
     params = module.params
-    require(module, "iam", "GetInstanceProfile", "instance_profile_name", ["NoSuchEntity"],
-            "instance profile %s" % params["instance_profile_name"], InstanceProfileName=params["instance_profile_name"])
+    if params["instance_profile_name"]:
+        require(module, "iam", "GetInstanceProfile", "instance_profile_name", ["NoSuchEntity"],
+                "instance profile %s" % params["instance_profile_name"], InstanceProfileName=params["instance_profile_name"])
     if params["subnet_id"]:
         require(module, "ec2", "DescribeSubnets", "subnet_id", ["InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"],
                 "subnet %s" % params["subnet_id"], SubnetIds=[params["subnet_id"]])
@@ -161,9 +174,21 @@ def check_references(module):
     if params["sns_topic_arn"]:
         require(module, "sns", "GetTopicAttributes", "sns_topic_arn", ["NotFound"], "SNS topic %s" % params["sns_topic_arn"],
                 TopicArn=params["sns_topic_arn"])
-    if params["logging"]:
+    if (params["logging"] or {}).get("s3_bucket_name"):
         require(module, "s3", "HeadBucket", "logging.s3_bucket_name", ["404", "NoSuchBucket"],
                 "bucket %s" % params["logging"]["s3_bucket_name"], Bucket=params["logging"]["s3_bucket_name"])
+
+
+def logging_of(module):
+    """The ``logging`` option as the API takes it ({} removes it)."""
+    logging = module.params["logging"]
+    if logging is None:
+        return None
+    if not any(value for value in logging.values()):
+        return {}
+    if not logging["s3_bucket_name"]:
+        module.fail_json(msg="logging.s3_bucket_name: required with logging; give the bucket, or logging: {} to remove logging")
+    return dict(s3Logs=to_api(logging))
 
 
 def main():
@@ -174,8 +199,8 @@ def main():
         subnet_id=dict(type="str"),
         security_group_ids=dict(type="list", elements="str"),
         key_pair=dict(type="str", no_log=False),
-        logging=dict(type="dict", options=dict(s3_bucket_name=dict(type="str", required=True), s3_key_prefix=dict(type="str", no_log=False))),
-        terminate_instance_on_failure=dict(type="bool", default=True),
+        logging=dict(type="dict", options=dict(s3_bucket_name=dict(type="str"), s3_key_prefix=dict(type="str", no_log=False))),
+        terminate_instance_on_failure=dict(type="bool"),
         sns_topic_arn=dict(type="str"),
         resource_tags=dict(type="dict"),
         instance_metadata_options=dict(type="dict", options=dict(
@@ -184,33 +209,32 @@ def main():
         )),
         placement=dict(type="dict"),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        required_if=[("state", "present", ("instance_profile_name",))],
-        supports_check_mode=True,
-    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    limit = (params["instance_metadata_options"] or {}).get("http_put_response_hop_limit")
-    if limit is not None and not 1 <= limit <= 64:
-        module.fail_json(msg="instance_metadata_options.http_put_response_hop_limit: %d is out of range; use 1 to 64" % limit)
-
-    manager = UpdatableResource(ImageBuilder(module), "infrastructure_configuration", defaults=dict(terminateInstanceOnFailure=True),
-                                unordered=("instanceTypes", "securityGroupIds"))
-    desired = to_api(dict(
+    check_common_options(module)
+    desired = dict(
         description=params["description"],
-        instance_profile_name=params["instance_profile_name"],
-        instance_types=params["instance_types"],
-        subnet_id=params["subnet_id"],
-        security_group_ids=params["security_group_ids"],
-        key_pair=params["key_pair"],
-        logging=dict(s3_logs=params["logging"]) if params["logging"] else None,
-        terminate_instance_on_failure=params["terminate_instance_on_failure"],
-        sns_topic_arn=params["sns_topic_arn"],
-        resource_tags=params["resource_tags"],
-        instance_metadata_options=params["instance_metadata_options"],
-        placement=params["placement"],
-    ))
-    converge_updatable(module, manager, "infrastructure_configuration", desired, before_write=lambda: check_references(module))
+        instanceProfileName=params["instance_profile_name"],
+        instanceTypes=params["instance_types"],
+        subnetId=params["subnet_id"],
+        securityGroupIds=params["security_group_ids"],
+        keyPair=params["key_pair"],
+        logging=logging_of(module),
+        terminateInstanceOnFailure=params["terminate_instance_on_failure"],
+        snsTopicArn=params["sns_topic_arn"],
+        resourceTags=params["resource_tags"],
+        instanceMetadataOptions=to_api(params["instance_metadata_options"]),
+        placement=to_api(params["placement"]),
+    )
+
+    def with_profile(current):
+        if current is None and not params["instance_profile_name"] and params["state"] == "present":
+            module.fail_json(msg="instance_profile_name: required to create infrastructure configuration %r" % params["name"])
+        return desired
+
+    manager = UpdatableResource(ImageBuilder(module), "infrastructure_configuration", defaults=DEFAULTS, renames=RENAMES,
+                                unordered=("instanceTypes", "securityGroupIds"), retry_while=PROFILE_PROPAGATION)
+    converge_updatable(module, manager, "infrastructure_configuration", with_profile, before_write=lambda: check_references(module))
 
 
 if __name__ == "__main__":

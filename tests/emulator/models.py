@@ -302,7 +302,6 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
         arn = self._delete("container-recipe", params["containerRecipeArn"], self._users("image-pipeline", "image"))
         return {"containerRecipeArn": arn}
 
-
     # ----- infrastructure configurations
     def _infrastructure_fields(self, params):
         self._check_infrastructure_references(params)
@@ -360,7 +359,6 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
         arn = self._delete("distribution-configuration", params["distributionConfigurationArn"], self._users("image-pipeline", "image"))
         return {"distributionConfigurationArn": arn}
 
-
     # ----- pipelines
     def _pipeline_fields(self, params):
         recipe = self._build_inputs(params)[0]
@@ -389,7 +387,6 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
     def delete_image_pipeline(self, params):
         arn = self._delete("image-pipeline", params["imagePipelineArn"], [])
         return {"imagePipelineArn": arn}
-
 
     # ----- workflows
     def create_workflow(self, params):
@@ -428,7 +425,6 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
 
     def delete_lifecycle_policy(self, params):
         return {"lifecyclePolicyArn": self._delete("lifecycle-policy", params["lifecyclePolicyArn"], [])}
-
 
     # ----- tags and resource policies
     def _any(self, arn):

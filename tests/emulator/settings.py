@@ -24,7 +24,7 @@ def _seconds(name, value):
         seconds = float(value)
     except (TypeError, ValueError):
         raise ValueError("%s must be a number of seconds, not %r" % (name, value))
-    if isinstance(value, bool) or seconds < 0 or seconds != seconds:
+    if isinstance(value, bool) or not 0 <= seconds < float("inf"):
         raise ValueError("%s must be a number of seconds >= 0, not %r" % (name, value))
     return seconds
 

@@ -44,6 +44,7 @@ def arn_name(name):
 def fingerprint(params):
     return json.dumps({k: v for k, v in params.items() if k != "clientToken"}, sort_keys=True, default=str)
 
+
 # Amazon-owned resources seeded in every region (see models.ImageBuilderBackend._seed_amazon).
 AMAZON_COMPONENTS = [  # name, version, type
     ("update-linux", "1.0.2", "BUILD"),

@@ -1,9 +1,16 @@
 """Integration tests: real playbooks run by ansible-playbook against the emulator.
 
+The emulator runs in AWS mode (docs/emulator.md): List* never shows what was created during the
+session (a lag longer than any test) and a new IAM instance profile stays invisible to Image
+Builder for a few seconds, as on AWS. So every test proves that the modules read what they just
+wrote without List*, and survive IAM propagation. A test that must list (an _info listing, a
+check of the emulator's state) does it inside ``lists_visible()``.
+
 ``play(tasks)`` writes a one-play playbook, runs it with the JSON callback and returns the
 results of its tasks; ``writes()`` reads the emulator's call log for the write calls that
 succeeded since the last ``reset_calls()``, which is how "no write call" claims are proven.
 """
+import contextlib
 import json
 import os
 import subprocess
@@ -12,9 +19,34 @@ import sys
 import pytest
 import yaml
 
-from tests.conftest import COLLECTIONS, ROOT
+from tests.conftest import COLLECTIONS, ROOT, EmulatorProcess
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
+AWS_MODE = {"AMIFORGE_EMULATOR_LIST_LAG_SECONDS": "100000", "AMIFORGE_EMULATOR_IAM_PROPAGATION_SECONDS": "5"}
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """The emulator in AWS mode for this worker's session."""
+    log_path = tmp_path_factory.mktemp("emulator") / "emulator.log"
+    with open(log_path, "wb") as log:
+        try:
+            server = EmulatorProcess.start(env=AWS_MODE, stderr=log)
+        except RuntimeError as error:
+            raise RuntimeError("%s\n%s" % (error, log_path.read_text()))
+    yield server
+    server.stop()
+
+
+@contextlib.contextmanager
+def lists_visible(emulator):
+    """List* shows everything inside this block (the AWS-mode lag is lifted, then restored)."""
+    lag = emulator.settings()["list_lag_seconds"]
+    emulator.settings(list_lag_seconds=0)
+    try:
+        yield
+    finally:
+        emulator.settings(list_lag_seconds=lag)
 
 
 class PlayResult:

@@ -1,10 +1,13 @@
 """Small builders shared by the integration tests."""
 
 
-def document(message="hello"):
-    """A valid Linux component document that echoes ``message``."""
-    return dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
+def document(message="hello", parameters=()):
+    """A valid Linux component document that echoes ``message`` and declares ``parameters`` (names)."""
+    result = dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
         dict(name="Say", action="ExecuteBash", inputs=dict(commands=["echo %s" % message]))])])
+    if parameters:
+        result["parameters"] = [{name: dict(type="string", default="unset", description="parameter %s" % name)} for name in parameters]
+    return result
 
 
 def task(module, register=None, **options):
@@ -28,7 +31,9 @@ def merged(base, **changes):
 
 
 def versions_in_emulator(emulator, name):
-    """The versions of component ``name`` the emulator holds, sorted."""
-    client = emulator.client("imagebuilder")
-    listed = client.list_components(owner="Self", filters=[dict(name="name", values=[name])], byName=True)["componentVersionList"]
-    return sorted(item["arn"].rsplit("/", 1)[1] for item in listed)
+    """The versions of component ``name`` the emulator holds, sorted (listed with the AWS-mode lag lifted)."""
+    from tests.integration.conftest import lists_visible
+
+    with lists_visible(emulator):
+        listed = emulator.client("imagebuilder").list_components(owner="Self", filters=[dict(name="name", values=[name])])
+    return sorted(item["arn"].rsplit("/", 1)[1] for item in listed["componentVersionList"])

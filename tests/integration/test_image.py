@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from tests.integration.conftest import lists_visible
 from tests.integration.helpers import document, task
 
 BUILD_DATE = "{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"
@@ -65,7 +66,8 @@ def test_pipeline_builds_once_per_recipe_version(play, writes, emulator, prefix,
     again = play([task("image", arn=forced[0]["arn"], state="absent")])
     assert again[0]["changed"] is False and writes() == []
 
-    found = play([task("image_info", name=prefix + "-r", all_versions=True)])
+    with lists_visible(emulator):
+        found = play([task("image_info", name=prefix + "-r", all_versions=True)])
     assert sorted(image["arn"].split("/")[-2] for image in found[0]["images"]) == ["1.0.0", "1.0.1"]
 
 
@@ -91,9 +93,9 @@ def test_direct_build_without_waiting_then_waiting_for_the_same_build(play, writ
 
 @pytest.mark.parametrize("options, message", [
     (dict(pipeline="no-such-pipeline"), "pipeline: image pipeline 'no-such-pipeline' does not exist"),
-    (dict(image_recipe="r"), "missing parameter(s) required by 'image_recipe': infrastructure_configuration"),
+    (dict(image_recipe="r"), "infrastructure_configuration: required to build from image_recipe without a pipeline"),
     (dict(state="absent", arn="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/r/1.0.0"), "is not an image build version ARN"),
-    (dict(pipeline="p", image_recipe="r", infrastructure_configuration="i"), "mutually exclusive"),
+    (dict(pipeline="p-pipeline", infrastructure_configuration="i"), "infrastructure_configuration: the pipeline's own settings are used"),
 ])
 def test_bad_input(play, writes, options, message):
     failed = play([task("image", **options)], expect_failure=True)

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from tests.integration.conftest import lists_visible
 from tests.integration.helpers import document, merged, task
 
 
@@ -53,44 +54,35 @@ def test_stack_converges_and_follows_a_component_edit(play, writes, emulator, pr
 
 
 def test_recipe_check_mode_and_bad_references(play, writes, emulator, prefix, linux_ami):
-    component = task("component", name=prefix + "-c", data=document())
+    component = task("component", name=prefix + "-c", data=document(parameters=("alpha", "beta")))
     play([component])
     writes()
-    recipe = dict(name=prefix + "-r", parent_image=linux_ami, components=[dict(name=prefix + "-c", parameters=dict(b="2", a=["1"]))])
+    recipe = dict(name=prefix + "-r", parent_image=linux_ami, components=[dict(name=prefix + "-c", parameters=dict(beta="2", alpha=["1"]))])
     predicted = play([task("image_recipe", **recipe)], check=True)
     assert predicted[0]["changed"] is True and writes() == []
     play([task("image_recipe", **recipe)])
     assert writes() == ["CreateImageRecipe"]
-    again = play([task("image_recipe", **merged(recipe, components=[dict(name=prefix + "-c", parameters=dict(a="1", b="2"))]))])
+    again = play([task("image_recipe", **merged(recipe, components=[dict(name=prefix + "-c", parameters=dict(alpha="1", beta="2"))]))])
     assert again[0]["changed"] is False, "parameter order and scalar-or-list must not make a new version"
     assert writes() == []
 
     for options, message in [
         (dict(components=[dict(name=prefix + "-missing")]), "components[0].name: component '%s-missing' does not exist" % prefix),
-        (dict(components=[dict(name=prefix + "-c", version="9.9.9")]), "has no version 9.9.9"),
+        (dict(components=[dict(name=prefix + "-c", version="9.9.9")]), "components[0].name: component '%s-c' has no version 9.9.9" % prefix),
+        (dict(components=[dict(name=prefix + "-c", parameters=dict(alpha="1", gamma="3"))]),
+         "components[0].parameters: 'gamma' is not declared by component"),
         (dict(components=[dict(name=prefix + "-c", arn="arn:aws:imagebuilder:us-east-1:123456789012:component/x/1.0.0")]),
          "components[0]: give exactly one of 'name' and 'arn'"),
         (dict(parent_image="ami-00000000000000000", description="new content so a write would be due"),
          "parent_image: AMI ami-00000000000000000 does not exist"),
         (dict(parent_image="ubuntu-latest"), "parent_image: 'ubuntu-latest' is neither an AMI id"),
         (dict(version="1.0"), "version: '1.0' is not a semantic version"),
-        (dict(components=[]), "components"),
+        (dict(components=[dict(name=prefix + "-c"), dict(arn="arn:aws:imagebuilder:us-east-1:123456789012:component/%s-c/1.0.0/1" % prefix)]),
+         "components[1]: component arn:aws:imagebuilder:us-east-1:123456789012:component/%s-c/1.0.0 is already components[0]" % prefix),
     ]:
         failed = play([task("image_recipe", **merged(recipe, **options))], expect_failure=True)
         assert failed[0]["failed"] and message in failed[0]["msg"], (options, failed[0]["msg"])
         assert writes() == []
-
-
-def test_check_mode_asks_the_service_to_validate_what_it_would_create(play, writes, prefix, linux_ami):
-    """A Windows component in a recipe built on a Linux AMI passes our checks but not the service's:
-    check mode finds out through dryRun, without writing."""
-    play([task("component", name=prefix + "-win", platform="Windows", data=dict(
-        schemaVersion=1.0, phases=[dict(name="build", steps=[dict(name="Hi", action="ExecutePowerShell", inputs=dict(commands=["Write-Host hi"]))])]))])
-    writes()
-    failed = play([task("image_recipe", name=prefix + "-r", parent_image=linux_ami, components=[dict(name=prefix + "-win")])],
-                  check=True, expect_failure=True)
-    assert "CreateImageRecipe would fail (checked with dryRun in check mode)" in failed[0]["msg"], failed[0]["msg"]
-    assert writes() == []
 
 
 def test_infrastructure_configuration_updates_in_place(play, writes, emulator, prefix, instance_profile):
@@ -127,7 +119,8 @@ def test_infrastructure_configuration_updates_in_place(play, writes, emulator, p
 @pytest.mark.parametrize("options, message", [
     (dict(instance_profile_name="NoSuchProfile"), "instance_profile_name: instance profile NoSuchProfile does not exist"),
     (dict(subnet_id="subnet-00000000"), "subnet_id: subnet subnet-00000000 does not exist"),
-    (dict(instance_metadata_options=dict(http_put_response_hop_limit=99)), "http_put_response_hop_limit: 99 is out of range"),
+    (dict(instance_metadata_options=dict(http_put_response_hop_limit=99)),
+     "instance_metadata_options.http_put_response_hop_limit: 99 is out of range 1-64"),
     (dict(logging=dict(s3_bucket_name="no-such-bucket-amiforge")), "logging.s3_bucket_name: bucket no-such-bucket-amiforge does not exist"),
 ])
 def test_infrastructure_configuration_bad_input(play, writes, prefix, instance_profile, options, message):
@@ -183,7 +176,7 @@ def test_pipeline_defaults_do_not_cause_perpetual_diff_and_deletion_is_explained
         (dict(image_recipe=prefix + "-nope"), "image_recipe: image recipe '%s-nope' does not exist" % prefix),
         (dict(infrastructure_configuration="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/x/1.0.0"),
          "is not an Image Builder infrastructure configuration ARN"),
-        (dict(schedule=dict(expression="every sunday")), "schedule.expression: 'every sunday' is not a schedule expression"),
+        (dict(schedule=dict(expression="every sunday")), "schedule.expression: 'every sunday': is not a schedule expression"),
     ]:
         options = dict(explicit["amiforge.imagebuilder.image_pipeline"], **options)
         failed = play([task("image_pipeline", **options)], expect_failure=True)
@@ -191,26 +184,37 @@ def test_pipeline_defaults_do_not_cause_perpetual_diff_and_deletion_is_explained
         assert writes() == []
 
 
-def test_info_modules_find_what_the_stack_made(play, prefix, linux_ami, instance_profile):
+def test_info_modules_find_what_the_stack_made(play, emulator, prefix, linux_ami, instance_profile):
     play(stack(prefix, linux_ami, instance_profile, regions=("us-east-1",)))
     play([task("component", name=prefix + "-c0", data=document("v2"))])
-    found = play([
+    found = play([  # by name and ARN: Get, so List's lag does not matter
         task("component_info", register="a", name=prefix + "-c0"),
-        task("component_info", register="b", name=prefix + "-c0", all_versions=True),
         task("image_recipe_info", register="c", name=prefix + "-recipe"),
         task("infrastructure_configuration_info", register="d", name=prefix + "-infra"),
-        task("distribution_configuration_info", register="e", filters=dict(name=prefix + "-dist")),
         task("image_pipeline_info", register="f", name=prefix + "-pipeline"),
         task("component_info", register="g", arn="arn:aws:imagebuilder:us-east-1:123456789012:component/%s-none/1.0.0/1" % prefix),
+        task("component_info", register="h", name="update-linux", owner="Amazon"),
     ])
     assert [item["version"] for item in found[0]["components"]] == ["1.0.1"]
-    assert sorted(item["arn"].split("/")[2] for item in found[1]["components"]) == ["1.0.0", "1.0.1"]
     assert "phases" in found[0]["components"][0]["data"]
-    assert found[2]["image_recipes"][0]["name"] == prefix + "-recipe"
-    assert found[3]["infrastructure_configurations"][0]["instance_profile_name"] == instance_profile
-    assert [item["name"] for item in found[4]["distribution_configurations"]] == [prefix + "-dist"]
-    assert found[5]["image_pipelines"][0]["schedule"]["schedule_expression"] == "cron(0 3 ? * SUN *)"
-    assert found[6]["components"] == []
+    assert found[1]["image_recipes"][0]["name"] == prefix + "-recipe"
+    assert found[2]["infrastructure_configurations"][0]["instance_profile_name"] == instance_profile
+    assert found[3]["image_pipelines"][0]["schedule"]["schedule_expression"] == "cron(0 3 ? * SUN *)"
+    assert found[4]["components"] == []
+    assert found[5]["components"][0]["owner"] == "Amazon"
+
+    with lists_visible(emulator):  # sets: List
+        listed = play([
+            task("component_info", register="b", name=prefix + "-c0", all_versions=True),
+            task("distribution_configuration_info", register="e", filters=dict(name=prefix + "-dist")),
+            task("component_info", register="all"),
+            task("image_pipeline_info", register="pipelines"),
+        ])
+    assert sorted(item["arn"].split("/")[2] for item in listed[0]["components"]) == ["1.0.0", "1.0.1"]
+    assert [item["name"] for item in listed[1]["distribution_configurations"]] == [prefix + "-dist"]
+    assert {prefix + "-c0", prefix + "-c1", prefix + "-c2"} <= set(item["name"] for item in listed[2]["components"]), \
+        "with no filter, an _info module lists everything"
+    assert prefix + "-pipeline" in [item["name"] for item in listed[3]["image_pipelines"]]
 
 
 def test_check_mode_on_a_new_stack_predicts_every_create_without_failing(play, writes, emulator, prefix, linux_ami, instance_profile):
@@ -221,4 +225,5 @@ def test_check_mode_on_a_new_stack_predicts_every_create_without_failing(play, w
     assert writes() == []
     warnings = [warning for result in predicted.results for warning in result.get("warnings", [])]
     assert any("%s-c0' does not exist yet" % prefix in warning for warning in warnings), warnings
-    assert emulator.client("imagebuilder").list_image_pipelines(filters=[dict(name="name", values=[prefix + "-pipeline"])])["imagePipelineList"] == []
+    with lists_visible(emulator):
+        assert emulator.client("imagebuilder").list_image_pipelines(filters=[dict(name="name", values=[prefix + "-pipeline"])])["imagePipelineList"] == []
