@@ -172,6 +172,8 @@ class BuildsMixin:
         """A version or wildcard ARN resolves to the latest AVAILABLE build (``find``); a build ARN to that build in any state."""
         self.advance()
         record = self.find("image", params["imageBuildVersionArn"])
+        if not settings.image_visible(record):
+            raise err.ResourceNotFoundException("The resource %s does not exist" % params["imageBuildVersionArn"])
         return {"image": record, "latestVersionReferences": self.latest_references(record)}
 
     def cancel_image_creation(self, params):

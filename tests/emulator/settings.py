@@ -16,6 +16,7 @@ QUOTA = int(os.environ.get("AMIFORGE_EMULATOR_QUOTA", "5000"))
 ENVIRONMENT = {
     "list_lag_seconds": "AMIFORGE_EMULATOR_LIST_LAG_SECONDS",
     "iam_propagation_seconds": "AMIFORGE_EMULATOR_IAM_PROPAGATION_SECONDS",
+    "new_image_not_found_seconds": "AMIFORGE_EMULATOR_NEW_IMAGE_NOT_FOUND_SECONDS",
 }
 
 
@@ -48,6 +49,13 @@ def listed(record):
     """Whether List* answers show ``record`` yet: AWS documented "up to two minutes" for new components and images.
     Age counts from creation (an Update does not make a record young again); Amazon-owned records are never young."""
     lag = SETTINGS["list_lag_seconds"]
+    return not lag or record["_account"] == "aws" or time.monotonic() - record["_created"] >= lag
+
+
+def image_visible(record):
+    """Whether GetImage knows a build yet: right after a start it may answer ResourceNotFoundException for a while
+    (terraform's image waiter counts that as PENDING). Amazon-owned images are always visible."""
+    lag = SETTINGS["new_image_not_found_seconds"]
     return not lag or record["_account"] == "aws" or time.monotonic() - record["_created"] >= lag
 
 

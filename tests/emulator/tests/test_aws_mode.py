@@ -47,9 +47,9 @@ def arns(ib, operation, key, **arguments):
 
 
 def test_settings_are_read_and_changed_at_run_time(emulator, aws_mode):
-    assert set(emulator.settings()) == {"list_lag_seconds", "iam_propagation_seconds"}
+    assert set(emulator.settings()) == {"list_lag_seconds", "iam_propagation_seconds", "new_image_not_found_seconds"}
     changed = aws_mode(list_lag_seconds=7, iam_propagation_seconds=3)
-    assert changed == {"list_lag_seconds": 7.0, "iam_propagation_seconds": 3.0} == emulator.settings()
+    assert changed == {"list_lag_seconds": 7.0, "iam_propagation_seconds": 3.0, "new_image_not_found_seconds": 0.0} == emulator.settings()
     for bad in ({"list_lag": 1}, {"list_lag_seconds": -1}, {"list_lag_seconds": "soon"}, {"iam_propagation_seconds": True}):
         with pytest.raises(urllib.error.HTTPError) as excinfo:
             emulator.admin("POST", "settings", bad)
@@ -154,7 +154,7 @@ def test_environment_sets_aws_mode_at_start():
     server = EmulatorProcess.start(env={"AMIFORGE_EMULATOR_LIST_LAG_SECONDS": str(NEVER),
                                         "AMIFORGE_EMULATOR_IAM_PROPAGATION_SECONDS": "250.5"})
     try:
-        assert server.settings() == {"list_lag_seconds": NEVER, "iam_propagation_seconds": 250.5}
+        assert server.settings() == {"list_lag_seconds": NEVER, "iam_propagation_seconds": 250.5, "new_image_not_found_seconds": 0.0}
         ib = server.client("imagebuilder", config=NO_RETRY)
         server.client("iam").create_instance_profile(InstanceProfileName="p")
         with pytest.raises(ib.exceptions.InvalidParameterValueException):
@@ -292,6 +292,18 @@ def test_a_version_arn_resolves_only_to_available_images(stack, clock):
     clock(0)
     assert ib.get_image(imageBuildVersionArn=second)["image"]["state"]["status"] == "CANCELLED"
     assert ib.get_image(imageBuildVersionArn=version.rsplit("/", 1)[0] + "/x.x.x")["image"]["arn"] == first
+
+
+def test_a_build_just_started_may_be_unknown_to_get_image(stack, clock, aws_mode):
+    ib = stack.ib
+    recipe, infrastructure = stack.recipe(), stack.infrastructure()
+    clock(30)
+    aws_mode(new_image_not_found_seconds=NEVER)
+    started = ib.create_image(imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)["imageBuildVersionArn"]
+    with pytest.raises(ib.exceptions.ResourceNotFoundException):
+        ib.get_image(imageBuildVersionArn=started)
+    aws_mode(new_image_not_found_seconds=0)
+    assert ib.get_image(imageBuildVersionArn=started)["image"]["state"]["status"] == "PENDING"
 
 
 def test_retry_reruns_the_same_build_from_the_phase_where_it_failed(stack, emulator, clock):
