@@ -229,7 +229,7 @@ def _walk(shape, value, path, found, renames, where=None):
             report(path, " ", problem)
         if kind == "list":
             for index, item in enumerate(value):
-                _walk(shape.member, item, "%s[%d]" % (path, index), found, renames)
+                _walk(shape.member, item, "%s[%d]" % (path, index), found, renames, where)  # SPECIAL checks of a list apply to its items
             return None
         for key, item in value.items():
             problem = _scalar_problem(shape.key, key, None)
@@ -251,15 +251,36 @@ def request_problems(operation, request, renames=None, service_model=None):
     """Every way ``request`` (the dict we would send, camelCase, without clientToken) breaks the
     botocore input shape of Image Builder ``operation`` ('CreateImagePipeline', ...): required
     members missing, enum values, string lengths and patterns, list/map sizes, integer ranges,
-    types, plus the documented rules of schedules, time zones, regions and AMI names. Returns a
+    types, plus the documented rules of schedules, time zones, regions and AMI names, and of
+    members that go together (workflows need an execution role). Returns a
     list of messages, each starting with the user's path of the value (see ``user_path``)."""
     if service_model is None:
         if not HAS_BOTOCORE:
             return []  # nothing to check against; AnsibleAWSModule reports the missing SDK
         service_model = _model()
     found = []
-    _walk(service_model.operation_model(operation).input_shape, request or {}, "", found, renames)
+    shape = service_model.operation_model(operation).input_shape
+    _walk(shape, request or {}, "", found, renames)
+    found.extend(_combination_problems(shape, request or {}, renames))
     return found
+
+
+def _combination_problems(shape, request, renames):
+    """The documented rules that tie members together."""
+    found = []
+    # Custom workflows run as the execution role: without one, CreateImagePipeline / CreateImage refuse the request
+    # ("An execution role is required to provide workflows").
+    if "executionRole" in shape.members and request.get("workflows") and not request.get("executionRole"):
+        found.append("%s: workflows need an execution role (the IAM role Image Builder assumes to run them); give one, or %s: [] to "
+                     "use the default workflows" % (user_path("executionRole", renames), user_path("workflows", renames)))
+    return found
+
+
+def tag_problems(tags):
+    """What is wrong with the ``tags`` option as TagResource (and every Create*) takes it."""
+    if not tags:
+        return []
+    return [problem for problem in request_problems("TagResource", dict(tags=tags)) if problem.startswith("tags")]
 
 
 def fail_on_problems(module, problems):
@@ -473,10 +494,19 @@ def account_id_problem(account_id):
     return "is not a 12-digit AWS account id"
 
 
-# (structure shape, member) or shape name -> a check returning None or what is wrong with the value
+def user_group_problem(group):
+    """None, or why ``group`` is not a launch permission group (botocore 1.44.8 LaunchPermissionConfiguration.userGroups:
+    "The only supported value is all, which makes the distributed AMI public")."""
+    if group == "all":
+        return None
+    return "the only group is all, which makes the AMI public; share with accounts through user_ids, with organizations through organization_arns"
+
+
+# (structure shape, member) or shape name -> a check returning None or what is wrong with the value (of each item, for a list)
 SPECIAL = {
     ("Schedule", "scheduleExpression"): schedule_expression_problem,
     ("AmiDistributionConfiguration", "name"): ami_name_problem,
     ("Distribution", "region"): _any_region_problem,
+    ("LaunchPermissionConfiguration", "userGroups"): user_group_problem,
     "Timezone": timezone_problem,
 }

@@ -96,13 +96,16 @@ def image_tests_configuration(module):
     return dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"])
 
 
-def require(module, service, operation, option, missing_codes, what, region=None, **params):
-    """Fail naming ``option`` unless ``operation`` on ``service`` finds ``what``."""
+def require(module, service, operation, option, missing_codes, what, region=None, unknowable=(), **params):
+    """Fail naming ``option`` unless ``operation`` on ``service`` finds ``what``. Error codes in
+    ``unknowable`` (we may not look, e.g. another account's key) return None: the service decides."""
     client = module.client(service, retry_decorator=RETRY, region=region) if region else module.client(service, retry_decorator=RETRY)
     try:
         return getattr(client, botocore.xform_name(operation))(aws_retry=True, **params)
     except is_boto3_error_code(missing_codes):
         module.fail_json(msg="%s: %s does not exist in %s. Create it first or fix the name." % (option, what, region or module.region))
+    except is_boto3_error_code(list(unknowable) or ["-"]):  # pylint: disable=duplicate-except
+        return None
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
         module.fail_json_aws(error, msg="%s: cannot check %s" % (option, what))
 
@@ -116,7 +119,7 @@ def check_parent_image_form(module, parent_image, option="parent_image"):
 
 
 def require_parent_image(module, parent_image, option="parent_image"):
-    """An AMI id must exist in EC2, an ssm: parameter in SSM; an Image Builder ARN is checked by the service."""
+    """An AMI id must exist in EC2, an ssm: parameter in SSM, an Image Builder image ARN in Image Builder."""
     check_parent_image_form(module, parent_image, option)
     if parent_image.startswith("ami-"):
         found = require(module, "ec2", "DescribeImages", option, ["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"],
@@ -126,6 +129,18 @@ def require_parent_image(module, parent_image, option="parent_image"):
     elif parent_image.startswith("ssm:"):
         require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
                 Name=parent_image[4:])
+    else:
+        require(module, "imagebuilder", "GetImage", option, ["ResourceNotFoundException"], "image %s" % parent_image,
+                unknowable=["AccessDeniedException", "ForbiddenException"], imageBuildVersionArn=parent_image)
+
+
+def require_kms_key(module, key_id, option, region=None):
+    """A KMS key (id, ARN, alias or alias ARN) must exist in its region (an ARN's own, else ``region``
+    or the module's); a key we may not describe (another account's) is left to the service."""
+    if key_id:
+        arn_region = key_id.split(":")[3] if key_id.startswith("arn:") and key_id.count(":") >= 5 else None
+        require(module, "kms", "DescribeKey", option, ["NotFoundException"], "KMS key %s" % key_id, region=arn_region or region,
+                unknowable=["AccessDeniedException"], KeyId=key_id)
 
 
 # --------------------------------------------------------------------------- converge and exit
@@ -158,7 +173,7 @@ def converge_versioned(module, manager, noun, desired, **options):
         tags=params["tags"], purge_tags=params["purge_tags"], **options)
     deleted, in_use = [], []
     if params["keep_versions"]:
-        deleted, in_use = manager.prune_versions(params["name"], params["keep_versions"], resource.get("arn"))
+        deleted, in_use = manager.prune_versions(params["name"], params["keep_versions"], resource)
         changed = changed or bool(deleted)
     exit_resource(module, noun, changed, resource, diff, version=semver_of(resource), deleted_versions=deleted, kept_in_use=in_use)
 

@@ -24,7 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import bump_version, semver_of, strip_build, version_key
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, request_problems
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, request_problems, tag_problems
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import canonical, diff_of, fill_unset
 
@@ -52,6 +52,10 @@ class Resource:
         """Fail, naming the options as the user wrote them, unless the botocore model accepts ``request``."""
         fail_on_problems(self.module, request_problems(operation, request, self.renames))
 
+    def check_tags(self, tags):
+        """Before any write: the tags as TagResource takes them (a create sends them too)."""
+        fail_on_problems(self.module, tag_problems(tags))
+
     def early_check(self, desired):
         """Before any call: what the user gave, against the Create input shape (members the service
         requires may still come from the current resource, so their absence is not a problem yet)."""
@@ -70,6 +74,7 @@ class UpdatableResource(Resource):
         """``desired``: the managed fields (None: keep the current value), or a function of the
         current resource (None when absent) that returns them. ``before_write`` runs only when a
         create or update is due: checks that cost reads and must fail before anything is written."""
+        self.check_tags(tags)
         current = self.find(name)
         if callable(desired):
             desired = desired(current)
@@ -140,6 +145,7 @@ class VersionedResource(Resource):
         version (None when there is none) that returns them; ``compare_as``: what to compare
         instead when the request points at content elsewhere (a component's ``uri``).
         Returns (changed, resource, diff)."""
+        self.check_tags(tags)
         current = self.api.get(self.kind, self.arn(name, version)) if version else self.latest(name)
         if callable(desired):
             desired = desired(current)
@@ -195,16 +201,17 @@ class VersionedResource(Resource):
 
     def versions(self, name, also=()):
         """Version ARNs of ``name`` we own, oldest first: List* united with ``also`` (what Get
-        found or a create gave), since List* may not show recent versions yet."""
+        found or a create gave), since List* may not show recent versions yet. List's name filter
+        matches the name as it was created, so callers pass the stored name when they have it."""
         arns = set(strip_build(item["arn"]) for item in self.api.list_named(self.kind, name))
         arns.update(strip_build(arn) for arn in also if arn)
         return sorted(arns, key=lambda arn: version_key(semver_of(dict(arn=arn))))
 
-    def prune_versions(self, name, keep, newest_arn):
-        """Delete versions older than the newest ``keep``; those still in use are kept and
-        reported with the service's explanation."""
+    def prune_versions(self, name, keep, newest):
+        """Delete versions older than the newest ``keep`` (``newest``: the version just converged);
+        those still in use are kept and reported with the service's explanation."""
         deleted, in_use = [], []
-        versions = self.versions(name, [newest_arn])
+        versions = self.versions(newest.get("name") or name, [newest.get("arn")])
         for arn in versions[:max(len(versions) - keep, 0)]:
             outcome = None if self.module.check_mode else self._delete_version(arn)
             if outcome:
@@ -239,7 +246,7 @@ class VersionedResource(Resource):
             targets = [strip_build(found["arn"])] if found else []
         else:
             latest = self.latest(name)
-            targets = self.versions(name, [latest["arn"]] if latest else [])
+            targets = self.versions((latest or {}).get("name") or name, [latest["arn"]] if latest else [])
         deleted, in_use = [], []
         while targets:
             for arn in reversed(targets):

@@ -36,7 +36,8 @@ class References:
         kind = KINDS[kind_noun]
         if reference.startswith("arn:"):
             parts = parse_arn(reference)
-            if not parts or parts["type"] != kind.arn_type:
+            if not parts or parts["type"] != kind.arn_type or (kind.versioned and (
+                    not parts["version"] or version_problem(parts["version"], wildcards=True))):
                 self.module.fail_json(msg="%s: %r is not an Image Builder %s ARN (arn:PARTITION:imagebuilder:REGION:ACCOUNT:%s/NAME%s)"
                                       % (option, reference, kind.label, kind.arn_type, "/VERSION" if kind.versioned else ""))
             return strip_build(reference) if kind.versioned and kind_noun != "image" else reference

@@ -35,6 +35,9 @@ options:
     description:
       - The component document, as YAML text or as a dictionary (which is written out as YAML).
       - Compared with the latest version as parsed YAML, so formatting and key order do not make a new version.
+      - Ansible templates every C({{ }}) in a task's options, including AWSTOE's own parameters and chaining expressions.
+        Pass the document through a file lookup (C(lookup('ansible.builtin.file', 'doc.yml')), whose result is not
+        templated again) or mark inline text C(!unsafe); see docs/component-documents.md in the collection.
       - Mutually exclusive with O(uri).
     type: raw
   uri:
@@ -152,7 +155,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_versioned_options, converge_versioned, versioned_argument_spec,
+    check_versioned_options, converge_versioned, require_kms_key, versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 
@@ -257,7 +260,8 @@ def main():
 
     manager = VersionedResource(ImageBuilder(module), "component", normalize=parsed_data, unordered=("supportedOsVersions",),
                                 ignore=("changeDescription",), renames=dict(semanticVersion="version"))
-    converge_versioned(module, manager, "component", with_platform, compare_as=compare_as)
+    converge_versioned(module, manager, "component", with_platform, compare_as=compare_as,
+                       before_write=lambda: require_kms_key(module, params["kms_key_id"], "kms_key_id"))
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_common_options, converge_updatable, require, resource_argument_spec,
+    check_common_options, converge_updatable, require, require_kms_key, resource_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 
@@ -134,11 +134,14 @@ REGION_OPTIONS = ("ami_distribution_configuration", "launch_template_configurati
 
 
 def by_region(value):
-    """Distributions compare as a set keyed by region; SSM parameters default to the AMI data type."""
+    """Distributions compare as a set keyed by region, with the service's documented defaults filled in
+    (botocore 1.44.8 LaunchTemplateConfiguration.setDefaultVersion: "If you don't set a value, Image Builder treats it
+    as true"). SsmParameterConfiguration.dataType has no documented default (the model only says "We recommend that
+    you use data type aws:ec2:image"), so an unset data type is compared as unset: setting it is a change."""
     distributions = sorted(value.get("distributions") or [], key=lambda item: item.get("region", ""))
     for distribution in distributions:
-        for parameter in distribution.get("ssmParameterConfigurations") or []:
-            parameter.setdefault("dataType", "aws:ec2:image")
+        for template in distribution.get("launchTemplateConfigurations") or []:
+            template.setdefault("setDefaultVersion", True)
     return dict(value, distributions=distributions)
 
 
@@ -159,17 +162,23 @@ def check_distributions(module):
                              % (index, distribution["region"]))
 
 
-def check_launch_templates(module, account):
-    """Launch templates of this account must exist in their entry's region."""
+def check_region_references(module, account):
+    """Launch templates of this account and AMI encryption keys must exist in their entry's region."""
     for index, distribution in enumerate(module.params["distributions"] or []):
         for position, template in enumerate(distribution.get("launch_template_configurations") or []):
             if template.get("account_id") not in (None, account) or not template.get("launch_template_id"):
                 continue
             option = "distributions[%d].launch_template_configurations[%d].launch_template_id" % (index, position)
-            require(module, "ec2", "DescribeLaunchTemplates", option,
-                    ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
-                    "launch template %s" % template["launch_template_id"], region=distribution["region"],
-                    LaunchTemplateIds=[template["launch_template_id"]])
+            found = require(module, "ec2", "DescribeLaunchTemplates", option,
+                            ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
+                            "launch template %s" % template["launch_template_id"], region=distribution["region"],
+                            LaunchTemplateIds=[template["launch_template_id"]])
+            if not found.get("LaunchTemplates"):
+                module.fail_json(msg="%s: launch template %s does not exist in %s. Create it first or fix the name."
+                                 % (option, template["launch_template_id"], distribution["region"]))
+        ami = distribution.get("ami_distribution_configuration") or {}
+        require_kms_key(module, ami.get("kms_key_id"), "distributions[%d].ami_distribution_configuration.kms_key_id" % index,
+                        region=distribution["region"])
 
 
 def main():
@@ -202,7 +211,7 @@ def main():
                                            "licenseConfigurationArns"))
     manager.early_check(desired)
     converge_updatable(module, manager, "distribution_configuration", with_distributions,
-                       before_write=lambda: check_launch_templates(module, api.identity()[1]))
+                       before_write=lambda: check_region_references(module, api.identity()[1]))
 
 
 if __name__ == "__main__":

@@ -164,10 +164,11 @@ kept_in_use:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import version_problem
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_parent_image_form, check_versioned_options, converge_versioned, require_parent_image, versioned_argument_spec,
+    check_parent_image_form, check_versioned_options, converge_versioned, require_kms_key, require_parent_image, versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
@@ -177,16 +178,22 @@ RENAMES = {
     "additionalInstanceConfiguration.systemsManagerAgent": "systems_manager_agent",
     "additionalInstanceConfiguration.userDataOverride": "user_data_override",
 }
-# botocore 1.44.8 SystemsManagerAgent.uninstallAfterBuild: when unset, Image Builder removes the agent only if it
-# installed it; Get answers false for a recipe that did not set it.
-DEFAULTS = dict(additionalInstanceConfiguration=dict(systemsManagerAgent=dict(uninstallAfterBuild=False)))
+# No service defaults to fill in. botocore 1.44.8 SystemsManagerAgent.uninstallAfterBuild: "If you don't set this
+# property, Image Builder removes the agent only if Image Builder installed the agent during the build", which is not
+# false ("the agent is kept"; hashicorp/terraform-provider-aws#31619), and GetImageRecipe of a recipe that did not set
+# it shows no additionalInstanceConfiguration (aws-cli examples/imagebuilder/get-image-recipe.rst). Comparing unset as
+# false made "systems_manager_agent: {uninstall_after_build: false}" on such a recipe no change at all.
+DEFAULTS = {}
 
 
 def check_components(module):
-    """Fail, before any call, on a component entry that names nothing or two things."""
+    """Fail, before any call, on a component entry that names nothing or two things, or a version AWS refuses."""
     for index, component in enumerate(module.params["components"] or []):
         if bool(component.get("name")) == bool(component.get("arn")):
             module.fail_json(msg="components[%d]: give exactly one of 'name' and 'arn'" % index)
+        problem = component.get("version") and version_problem(component["version"], "components[%d].version" % index, wildcards=True)
+        if problem:
+            module.fail_json(msg=problem)
 
 
 def component_configurations(module, references, current):
@@ -218,7 +225,8 @@ def check_parameters(module, references, configurations):
     """Each component must declare the parameters the recipe gives it (read before a write; a
     component that only an earlier task would create, in check mode, is not checked)."""
     for index, configuration in enumerate(configurations or []):
-        component = references.require("component", configuration["componentArn"], "components[%d]" % index)
+        given = "arn" if module.params["components"][index].get("arn") else "name"
+        component = references.require("component", configuration["componentArn"], "components[%d].%s" % (index, given))
         if component is None or not configuration.get("parameters"):
             continue
         declared = [item["name"] for item in component.get("parameters") or []]
@@ -285,6 +293,8 @@ def main():
     def before_write():
         require_parent_image(module, params["parent_image"])
         check_parameters(module, references, made["components"])
+        for index, mapping in enumerate(params["block_device_mappings"] or []):
+            require_kms_key(module, (mapping.get("ebs") or {}).get("kms_key_id"), "block_device_mappings[%d].ebs.kms_key_id" % index)
 
     converge_versioned(module, manager, "image_recipe", desired, before_write=before_write)
 

@@ -1,0 +1,483 @@
+"""Every mistake refused before anything is written (issue 10).
+
+Each case is one task of one module with one bad option. It must fail, its message must name the
+option as the playbook wrote it (snake_case, 0-based indexes, the module's own option names, never
+the API's camelCase or an API error text), the emulator's call log must show no write call to any
+service (not even one the service refused), and nothing may be half-made: a resource the task
+would have created does not exist, one it would have updated is unchanged.
+
+What a case refers to (a component with parameters, a recipe, both configurations, a pipeline, a
+launch template in eu-west-1) is made once per worker by the module-scoped ``stack`` fixture.
+Every rule asserted here comes from botocore's Image Builder model or AWS's documentation.
+"""
+import uuid
+
+import botocore.exceptions
+import pytest
+
+from tests.integration.conftest import READ_PREFIXES, writes_in
+from tests.integration.helpers import document, task
+
+BUILD_DATE = "{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"  # {{imagebuilder:buildDate}}, untouched by Ansible
+AMI_NAME = "golden-" + BUILD_DATE
+ACCOUNT = "123456789012"
+DROP = object()  # a case's value that removes the base option
+
+# What a task of each module needs besides the bad option; @P is the stack's prefix, @N a name of the case's own
+# (so that a case that wrongly creates something cannot change another case), @AMI the parent AMI, @PROFILE the
+# instance profile, @LT_EU a launch template in eu-west-1.
+BASE = {
+    "component": dict(name="@P-@N", data=document()),
+    "image_recipe": dict(name="@P-@N", parent_image="@AMI", components=[dict(name="@P-comp")]),
+    "infrastructure_configuration": dict(name="@P-@N", instance_profile_name="@PROFILE"),
+    "distribution_configuration": dict(name="@P-@N", distributions=[
+        dict(region="us-east-1", ami_distribution_configuration=dict(name=AMI_NAME))]),
+    "image_pipeline": dict(name="@P-@N", image_recipe="@P-recipe", infrastructure_configuration="@P-infra",
+                           distribution_configuration="@P-dist"),
+    "image": dict(pipeline="@P-pipe"),
+    "component_info": {}, "image_recipe_info": {}, "image_pipeline_info": {}, "infrastructure_configuration_info": {},
+    "distribution_configuration_info": {},
+}
+ARN_TYPES = {"component": "component", "image_recipe": "image-recipe", "infrastructure_configuration": "infrastructure-configuration",
+             "distribution_configuration": "distribution-configuration", "image_pipeline": "image-pipeline"}
+RESOURCE_MODULES = tuple(ARN_TYPES)
+
+
+def ib_arn(kind, name, version=None, account=ACCOUNT):
+    return "arn:aws:imagebuilder:us-east-1:%s:%s/%s%s" % (account, kind, name, "/" + version if version else "")
+
+
+def amis(index_of_bad, **bad):
+    """Two distributions; the one at ``index_of_bad`` gets ``bad`` merged into its ami_distribution_configuration."""
+    regions = [dict(region=region, ami_distribution_configuration=dict(name=AMI_NAME)) for region in ("us-east-1", "eu-west-1")]
+    regions[index_of_bad]["ami_distribution_configuration"].update(bad)
+    return regions
+
+
+def second(**bad):
+    """Two distributions; the second (eu-west-1) has ``bad`` as its own options."""
+    return [dict(region="us-east-1", ami_distribution_configuration=dict(name=AMI_NAME)),
+            dict(dict(region="eu-west-1", ami_distribution_configuration=dict(name=AMI_NAME)), **bad)]
+
+
+def workflow(**options):
+    return dict(dict(workflow_arn="arn:aws:imagebuilder:us-east-1:aws:workflow/build/build-image/x.x.x"), **options)
+
+
+BAD_NAMES = [("a", "'a' is not a valid Image Builder name"), ("bad/name", "'bad/name' is not a valid Image Builder name"),
+             ("n" * 200, "'%s' is not a valid Image Builder name" % ("n" * 200))]
+
+CASES = [
+    # ---- names, on every resource module: refused before any call, naming `name`
+    *[pytest.param(module, dict(name=name), "name: " + message, id="%s-name-%s" % (module, name[:10].replace("/", "_")))
+      for module in RESOURCE_MODULES for name, message in BAD_NAMES],
+    pytest.param("component_info", dict(name="a"), "name: 'a' is not a valid Image Builder name", id="component_info-name"),
+    pytest.param("image_pipeline_info", dict(name="bad/name"), "name: 'bad/name' is not a valid", id="image_pipeline_info-name"),
+    pytest.param("image_recipe_info", dict(arn=ib_arn("component", "x", "1.0.0")), "arn: '%s' is not an Image Builder image recipe ARN"
+                 % ib_arn("component", "x", "1.0.0"), id="image_recipe_info-arn-of-a-component"),
+    pytest.param("component_info", dict(owner="Me"), "value of owner must be one of", id="component_info-owner"),
+
+    # ---- image_pipeline
+    pytest.param("image_pipeline", dict(schedule=dict(expression="cron(0 3 * * SUN *)")),
+                 "schedule.expression: 'cron(0 3 * * SUN *)': both day fields are set; put ? in the Day field: cron(0 3 ? * SUN *)",
+                 id="pipeline-cron-both-day-fields"),
+    pytest.param("image_pipeline", dict(schedule=dict(expression="cron(0 3 ? * SUN)")),
+                 "schedule.expression: 'cron(0 3 ? * SUN)': has 5 fields; Image Builder's cron has 6", id="pipeline-cron-5-fields"),
+    pytest.param("image_pipeline", dict(schedule=dict(expression="cron(0 25 ? * SUN *)")),
+                 "schedule.expression: 'cron(0 25 ? * SUN *)': hour 25 is out of range 0-23", id="pipeline-cron-hour-25"),
+    pytest.param("image_pipeline", dict(schedule=dict(expression="rate(0 days)")),
+                 "schedule.expression: 'rate(0 days)': the rate must be at least 1", id="pipeline-rate-0"),
+    pytest.param("image_pipeline", dict(schedule=dict(expression="cron(0 3 ? * SUN *)", timezone="Paris")),
+                 "schedule.timezone: 'Paris': not an IANA time zone; use Region/City such as Europe/Paris", id="pipeline-timezone-paris"),
+    pytest.param("image_pipeline", dict(schedule=dict(timezone="Europe/Paris")), "schedule.expression: required with a schedule",
+                 id="pipeline-timezone-without-expression"),
+    pytest.param("image_pipeline", dict(schedule=dict(expression="cron(0 3 ? * SUN *)", start_condition="ALWAYS")),
+                 "value of start_condition must be one of", id="pipeline-start-condition"),
+    pytest.param("image_pipeline", dict(status="PAUSED"), "value of status must be one of: ENABLED, DISABLED", id="pipeline-status"),
+    pytest.param("image_pipeline", dict(image_tests=dict(timeout_minutes=59)), "image_tests.timeout_minutes: 59 is out of range",
+                 id="pipeline-test-timeout-59"),
+    pytest.param("image_pipeline", dict(image_tests=dict(timeout_minutes=1441)), "image_tests.timeout_minutes: 1441 is out of range",
+                 id="pipeline-test-timeout-1441"),
+    pytest.param("image_pipeline", dict(description="d" * 1025), "description: 'ddd", id="pipeline-description-1025"),
+    pytest.param("image_pipeline", dict(infrastructure_configuration=ib_arn("image-recipe", "x", "1.0.0")),
+                 "infrastructure_configuration: '%s' is not an Image Builder infrastructure configuration ARN" % ib_arn("image-recipe", "x", "1.0.0"),
+                 id="pipeline-recipe-arn-as-infrastructure"),
+    pytest.param("image_pipeline", dict(image_recipe="arn:aws:imagebuilder:us-east-1:%s:image-recipe/x" % ACCOUNT),
+                 "image_recipe: 'arn:aws:imagebuilder:us-east-1:%s:image-recipe/x'" % ACCOUNT, id="pipeline-recipe-arn-without-version"),
+    pytest.param("image_pipeline", dict(image_recipe="arn:aws:imagebuilder:us-east-1:1234:image-recipe/x/1.0.0"),
+                 "image_recipe: 'arn:aws:imagebuilder:us-east-1:1234:image-recipe/x/1.0.0' is not an Image Builder image recipe ARN",
+                 id="pipeline-recipe-arn-short-account"),
+    pytest.param("image_pipeline", dict(image_recipe="@P-recipe:1.x.0"), "image_recipe: '1.x.0' is not a semantic version",
+                 id="pipeline-recipe-version-x-inside"),
+    pytest.param("image_pipeline", dict(image_recipe="@P-recipe:9.9.9"), "image_recipe: image recipe '@P-recipe' has no version 9.9.9",
+                 id="pipeline-recipe-version-missing"),
+    pytest.param("image_pipeline", dict(distribution_configuration="@P-nodist"),
+                 "distribution_configuration: distribution configuration '@P-nodist' does not exist", id="pipeline-distribution-missing"),
+    pytest.param("image_pipeline", dict(workflows=[workflow()]), "execution_role: workflows need an execution role",
+                 id="pipeline-workflows-without-execution-role"),
+    pytest.param("image_pipeline", dict(workflows=[workflow(on_failure="STOP")], execution_role="ImageBuilderExecution"),
+                 "workflows[0].on_failure: 'STOP' is not one of: CONTINUE, ABORT", id="pipeline-workflow-on-failure"),
+    pytest.param("image_pipeline", dict(workflows=[workflow(), workflow(workflow_arn="build-image")], execution_role="ImageBuilderExecution"),
+                 "workflows[1].workflow_arn: 'build-image' must match", id="pipeline-workflow-arn"),
+    pytest.param("image_pipeline", dict(execution_role="arn:aws:iam::1234:role/x"), "execution_role: 'arn:aws:iam::1234:role/x' must match",
+                 id="pipeline-execution-role-arn"),
+    pytest.param("image_pipeline", dict(logging=dict(image_log_group_name="my logs!")), "logging.image_log_group_name: 'my logs!' must match",
+                 id="pipeline-log-group"),
+    pytest.param("image_pipeline", dict(logging=dict(log_group_name="builds")),
+                 "logging.log_group_name is not an option here; known: image_log_group_name, pipeline_log_group_name",
+                 id="pipeline-logging-unknown-option"),
+    pytest.param("image_pipeline", dict(image_tags={"aws:team": "x"}), "image_tags: key 'aws:team' must match", id="pipeline-image-tags-aws"),
+    pytest.param("image_pipeline", dict(tags=dict(("k%d" % index, "v") for index in range(51))),
+                 "tags has 51 entries; at most 50 are allowed", id="pipeline-51-tags"),
+
+    # ---- distribution_configuration
+    pytest.param("distribution_configuration", dict(distributions=amis(1, name="golden")),
+                 "distributions[1].ami_distribution_configuration.name: 'golden': does not include {{imagebuilder:buildDate}}",
+                 id="distribution-ami-name-without-variable"),
+    pytest.param("distribution_configuration", dict(distributions=amis(0, name="golden#1-" + BUILD_DATE)),
+                 "distributions[0].ami_distribution_configuration.name: 'golden#1-{{imagebuilder:buildDate}}': contains characters that "
+                 "are not allowed: '#'", id="distribution-ami-name-hash"),
+    pytest.param("distribution_configuration", dict(distributions=[dict(region="us-east-7", ami_distribution_configuration=dict(name=AMI_NAME))]),
+                 "distributions[0].region: 'us-east-7': not a region of partition aws", id="distribution-region-us-east-7"),
+    pytest.param("distribution_configuration", dict(distributions=second(launch_template_configurations=[
+        dict(launch_template_id="lt-0123456789abcdef0")])),
+        "distributions[1].launch_template_configurations[0].launch_template_id: launch template lt-0123456789abcdef0 does not exist in "
+        "eu-west-1", id="distribution-launch-template-missing"),
+    pytest.param("distribution_configuration", dict(distributions=[dict(
+        region="us-east-1", launch_template_configurations=[dict(launch_template_id="@LT_EU")])]),
+        "distributions[0].launch_template_configurations[0].launch_template_id: launch template @LT_EU does not exist in us-east-1",
+        id="distribution-launch-template-of-another-region"),
+    pytest.param("distribution_configuration", dict(distributions=second(launch_template_configurations=[dict(launch_template_id="lt-123")])),
+                 "distributions[1].launch_template_configurations[0].launch_template_id: 'lt-123' must match",
+                 id="distribution-launch-template-id-form"),
+    pytest.param("distribution_configuration", dict(distributions=amis(1, target_account_ids=[ACCOUNT, "12345678901"])),
+                 "distributions[1].ami_distribution_configuration.target_account_ids[1]: '12345678901' must match",
+                 id="distribution-target-account-11-digits"),
+    pytest.param("distribution_configuration", dict(distributions=amis(0, launch_permission=dict(user_ids=["12345678901"]))),
+                 "distributions[0].ami_distribution_configuration.launch_permission.user_ids[0]: '12345678901' must match",
+                 id="distribution-launch-permission-11-digits"),
+    pytest.param("distribution_configuration", dict(distributions=second(launch_template_configurations=[
+        dict(launch_template_id="lt-0123456789abcdef0", account_id="12345678901")])),
+        "distributions[1].launch_template_configurations[0].account_id: '12345678901' must match", id="distribution-template-account-11-digits"),
+    pytest.param("distribution_configuration", dict(distributions=second(ssm_parameter_configurations=[
+        dict(parameter_name="/golden/ami", ami_account_id="12345678901")])),
+        "distributions[1].ssm_parameter_configurations[0].ami_account_id: '12345678901' must match", id="distribution-ssm-account-11-digits"),
+    pytest.param("distribution_configuration", dict(distributions=second(ssm_parameter_configurations=[
+        dict(parameter_name="/golden/ami", data_type="String")])),
+        "distributions[1].ssm_parameter_configurations[0].data_type: 'String' is not one of: text, aws:ec2:image",
+        id="distribution-ssm-data-type"),
+    pytest.param("distribution_configuration", dict(distributions=second(ssm_parameter_configurations=[dict(parameter_name="golden ami")])),
+                 "distributions[1].ssm_parameter_configurations[0].parameter_name: 'golden ami' must match", id="distribution-ssm-name"),
+    pytest.param("distribution_configuration", dict(distributions=amis(0, ami_tags={"aws:os": "al2023"})),
+                 "distributions[0].ami_distribution_configuration.ami_tags: key 'aws:os' must match", id="distribution-ami-tags-aws"),
+    pytest.param("distribution_configuration", dict(distributions=amis(1, launch_permission=dict(organization_arns=["o-abcdefghij"]))),
+                 "distributions[1].ami_distribution_configuration.launch_permission.organization_arns[0]: 'o-abcdefghij' must match",
+                 id="distribution-organization-arn"),
+    pytest.param("distribution_configuration", dict(distributions=second(s3_export_configuration=dict(
+        role_name="vmimport", disk_image_format="QCOW2", s3_bucket="exports"))),
+        "distributions[1].s3_export_configuration.disk_image_format: 'QCOW2' is not one of: VMDK, RAW, VHD", id="distribution-export-format"),
+    pytest.param("distribution_configuration", dict(distributions=amis(0, launch_permission=dict(user_groups=["all", "admins"]))),
+                 "distributions[0].ami_distribution_configuration.launch_permission.user_groups[1]: 'admins': the only group is all",
+                 id="distribution-user-group"),
+    pytest.param("distribution_configuration", dict(distributions=amis(1, tags=dict(os="al2023"))),
+                 "distributions[1].ami_distribution_configuration.tags is not an option here; known: name, description, target_account_ids, "
+                 "ami_tags", id="distribution-unknown-option"),
+    pytest.param("distribution_configuration", dict(distributions=second(fast_launch_configurations=[dict(enabled=True, max_parallel_launches=0)])),
+                 "distributions[1].fast_launch_configurations[0].max_parallel_launches: 0 must be at least 1", id="distribution-fast-launch-0"),
+    pytest.param("distribution_configuration", dict(distributions=second(fast_launch_configurations=[dict(max_parallel_launches=6)])),
+                 "distributions[1].fast_launch_configurations[0].enabled is required", id="distribution-fast-launch-without-enabled"),
+    pytest.param("distribution_configuration", dict(distributions=second(license_configuration_arns=["lic-0123456789abcdef"])),
+                 "distributions[1].license_configuration_arns[0]: 'lic-0123456789abcdef' must match", id="distribution-license-arn"),
+    pytest.param("distribution_configuration", dict(distributions=amis(0, kms_key_id="alias/no-such-key")),
+                 "distributions[0].ami_distribution_configuration.kms_key_id: KMS key alias/no-such-key does not exist in us-east-1",
+                 id="distribution-kms-key-missing"),
+    pytest.param("distribution_configuration", dict(distributions=[
+        dict(region="eu-west-1", ami_distribution_configuration=dict(name=AMI_NAME)),
+        dict(region="eu-west-1", ami_distribution_configuration=dict(name="other-" + BUILD_DATE))]),
+        "distributions: region(s) eu-west-1 appear more than once", id="distribution-duplicate-region"),
+    pytest.param("distribution_configuration", dict(distributions=[]), "distributions: give at least one region",
+                 id="distribution-empty"),
+    pytest.param("distribution_configuration", dict(distributions=second(ami_distribution_configuration=None)),
+                 "distributions[1] (eu-west-1): say what to distribute there", id="distribution-nothing-to-distribute"),
+
+    # ---- infrastructure_configuration
+    pytest.param("infrastructure_configuration", dict(instance_profile_name="NoSuchProfile"),
+                 "instance_profile_name: instance profile NoSuchProfile does not exist", id="infra-profile-missing"),
+    pytest.param("infrastructure_configuration", dict(instance_profile_name="arn:aws:iam::%s:instance-profile/ImageBuilderProfile" % ACCOUNT),
+                 "instance_profile_name: 'arn:aws:iam::%s:instance-profile/ImageBuilderProfile' must match" % ACCOUNT,
+                 id="infra-profile-arn"),
+    pytest.param("infrastructure_configuration", dict(subnet_id="subnet-0123456789abcdef0"),
+                 "subnet_id: subnet subnet-0123456789abcdef0 does not exist", id="infra-subnet-missing"),
+    pytest.param("infrastructure_configuration", dict(security_group_ids=["sg-0123456789abcdef0"]),
+                 "security_group_ids: security group(s) sg-0123456789abcdef0 does not exist", id="infra-security-group-missing"),
+    pytest.param("infrastructure_configuration", dict(key_pair="no-such-key"), "key_pair: key pair no-such-key does not exist",
+                 id="infra-key-pair-missing"),
+    pytest.param("infrastructure_configuration", dict(sns_topic_arn="arn:aws:sns:us-east-1:%s:no-such-topic" % ACCOUNT),
+                 "sns_topic_arn: SNS topic arn:aws:sns:us-east-1:%s:no-such-topic does not exist" % ACCOUNT, id="infra-topic-missing"),
+    pytest.param("infrastructure_configuration", dict(sns_topic_arn="builds"), "sns_topic_arn: 'builds' must match", id="infra-topic-arn"),
+    pytest.param("infrastructure_configuration", dict(logging=dict(s3_bucket_name="no-such-bucket-amiforge")),
+                 "logging.s3_bucket_name: bucket no-such-bucket-amiforge does not exist", id="infra-bucket-missing"),
+    pytest.param("infrastructure_configuration", dict(logging=dict(s3_key_prefix="logs/")), "logging.s3_bucket_name: required with logging",
+                 id="infra-logging-without-bucket"),
+    pytest.param("infrastructure_configuration", dict(instance_metadata_options=dict(http_put_response_hop_limit=0)),
+                 "instance_metadata_options.http_put_response_hop_limit: 0 is out of range 1-64", id="infra-hop-limit-0"),
+    pytest.param("infrastructure_configuration", dict(instance_metadata_options=dict(http_put_response_hop_limit=65)),
+                 "instance_metadata_options.http_put_response_hop_limit: 65 is out of range 1-64", id="infra-hop-limit-65"),
+    pytest.param("infrastructure_configuration", dict(instance_metadata_options=dict(http_tokens="sometimes")),
+                 "value of http_tokens must be one of: required, optional", id="infra-http-tokens"),
+    pytest.param("infrastructure_configuration", dict(placement=dict(tenancy="shared")),
+                 "placement.tenancy: 'shared' is not one of: default, dedicated, host", id="infra-tenancy"),
+    pytest.param("infrastructure_configuration", dict(placement=dict(zone="us-east-1a")),
+                 "placement.zone is not an option here; known: availability_zone, tenancy, host_id, host_resource_group_arn",
+                 id="infra-placement-unknown-option"),
+    pytest.param("infrastructure_configuration", dict(terminate_instance_on_failure="maybe"),
+                 "argument 'terminate_instance_on_failure' is of type", id="infra-terminate-not-a-boolean"),
+    pytest.param("infrastructure_configuration", dict(resource_tags={"aws:cost": "x"}), "resource_tags: key 'aws:cost' must match",
+                 id="infra-resource-tags-aws"),
+    pytest.param("infrastructure_configuration", dict(resource_tags=dict(("k%d" % index, "v") for index in range(31))),
+                 "resource_tags has 31 entries; at most 30 are allowed", id="infra-31-resource-tags"),
+    pytest.param("infrastructure_configuration", dict(tags={"aws:owner": "me"}), "tags: key 'aws:owner' must match", id="infra-tags-aws"),
+    pytest.param("infrastructure_configuration", dict(description="d" * 1025), "description: 'ddd", id="infra-description-1025"),
+
+    # ---- image_recipe
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", parameters=dict(alpha="1", gamma="3"))]),
+                 "components[0].parameters: 'gamma' is not declared by component", id="recipe-undeclared-parameter"),
+    pytest.param("image_recipe", dict(components=[dict(name="update-linux"), dict(name="@P-comp", version="1.0")]),
+                 "components[1].version: '1.0' is not a semantic version", id="recipe-component-version-1.0"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", version="1.x.0")]),
+                 "components[0].version: '1.x.0' is not a semantic version", id="recipe-component-version-x-inside"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", version="x.2.x")]),
+                 "components[0].version: 'x.2.x' is not a semantic version", id="recipe-component-version-x-first"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", version="%d.0.0" % 2 ** 30)]),
+                 "components[0].version: '%d.0.0' is not a semantic version" % 2 ** 30, id="recipe-component-version-2^30"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", version="9.9.9")]),
+                 "components[0].name: component '@P-comp' has no version 9.9.9", id="recipe-component-version-missing"),
+    pytest.param("image_recipe", dict(components=[dict(name="update-linux", version="99.0.0")]),
+                 "components[0].name: component 'update-linux' has no version 99.0.0", id="recipe-amazon-component-version-missing"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-nocomp")]),
+                 "components[0].name: component '@P-nocomp' does not exist", id="recipe-component-missing"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp"), dict(name="update-linux"), dict(name="@P-comp")]),
+                 "components[2]: component %s is already components[0]" % ib_arn("component", "@P-comp", "1.0.0"), id="recipe-component-twice"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp", arn=ib_arn("component", "@P-comp", "1.0.0"))]),
+                 "components[0]: give exactly one of 'name' and 'arn'", id="recipe-component-name-and-arn"),
+    pytest.param("image_recipe", dict(components=[dict(arn=ib_arn("image-recipe", "@P-recipe", "1.0.0"))]),
+                 "components[0].arn: '%s' is not an Image Builder component ARN" % ib_arn("image-recipe", "@P-recipe", "1.0.0"),
+                 id="recipe-component-arn-of-a-recipe"),
+    pytest.param("image_recipe", dict(components=[dict(arn="arn:aws:imagebuilder:us-east-1:%s:component/@P-comp" % ACCOUNT)]),
+                 "components[0].arn: 'arn:aws:imagebuilder:us-east-1:%s:component/@P-comp'" % ACCOUNT, id="recipe-component-arn-without-version"),
+    pytest.param("image_recipe", dict(components=[dict(arn=ib_arn("component", "@P-comp", "7.0.0"))]),
+                 "components[0].arn: component %s does not exist" % ib_arn("component", "@P-comp", "7.0.0"), id="recipe-component-arn-missing"),
+    pytest.param("image_recipe", dict(parent_image="ubuntu-latest"), "parent_image: 'ubuntu-latest' is neither an AMI id",
+                 id="recipe-parent-image-form"),
+    pytest.param("image_recipe", dict(parent_image="ami-00000000000000000"), "parent_image: AMI ami-00000000000000000 does not exist",
+                 id="recipe-parent-ami-missing"),
+    pytest.param("image_recipe", dict(parent_image="ssm:/amiforge/no/such/parameter"),
+                 "parent_image: SSM parameter /amiforge/no/such/parameter does not exist", id="recipe-parent-ssm-missing"),
+    pytest.param("image_recipe", dict(parent_image="arn:aws:imagebuilder:us-east-1:aws:image/no-such-image/x.x.x"),
+                 "parent_image: image arn:aws:imagebuilder:us-east-1:aws:image/no-such-image/x.x.x does not exist",
+                 id="recipe-parent-image-arn-missing"),
+    pytest.param("image_recipe", dict(parent_image=ib_arn("image-recipe", "@P-recipe", "1.0.0")), "is neither an AMI id",
+                 id="recipe-parent-recipe-arn"),
+    pytest.param("image_recipe", dict(version="1.0"), "version: '1.0' is not a semantic version", id="recipe-version-1.0"),
+    pytest.param("image_recipe", dict(keep_versions=-1), "keep_versions: -1 is negative", id="recipe-keep-versions-negative"),
+    pytest.param("image_recipe", dict(user_data_override="#!/bin/bash\necho hello"), "user_data_override: '#!/bin/bash\\necho hello' must match",
+                 id="recipe-user-data-not-base64"),
+    pytest.param("image_recipe", dict(block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(volume_size=8)),
+                                                             dict(device_name="/dev/xvdb", ebs=dict(volume_size=16001))]),
+                 "block_device_mappings[1].ebs.volume_size: 16001 is out of range 1-16000", id="recipe-volume-size"),
+    pytest.param("image_recipe", dict(block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(volume_type="gp4"))]),
+                 "block_device_mappings[0].ebs.volume_type: 'gp4' is not one of", id="recipe-volume-type"),
+    pytest.param("image_recipe", dict(block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(volume_type="gp3", throughput=2000))]),
+                 "block_device_mappings[0].ebs.throughput: 2000 is out of range 125-1000", id="recipe-volume-throughput"),
+    pytest.param("image_recipe", dict(block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(kms_key_id="alias/no-such-key"))]),
+                 "block_device_mappings[0].ebs.kms_key_id: KMS key alias/no-such-key does not exist", id="recipe-volume-kms-missing"),
+    pytest.param("image_recipe", dict(ami_tags={"aws:os": "x"}), "ami_tags: key 'aws:os' must match", id="recipe-ami-tags-aws"),
+    pytest.param("image_recipe", dict(description="d" * 1025), "description: 'ddd", id="recipe-description-1025"),
+
+    # ---- component
+    pytest.param("component", dict(platform="Solaris"), "value of platform must be one of", id="component-platform"),
+    pytest.param("component", dict(platform="Windows"), "data: the component document has 1 error(s): phases[0].steps[0].action: "
+                 "ExecuteBash does not run on Windows", id="component-bash-on-windows"),
+    pytest.param("component", dict(version="1.0.x"), "version: '1.0.x' is not a semantic version", id="component-version-wildcard"),
+    pytest.param("component", dict(version="1.%d.0" % 2 ** 30), "version: '1.%d.0' is not a semantic version" % 2 ** 30,
+                 id="component-version-2^30"),
+    pytest.param("component", dict(keep_versions=-2), "keep_versions: -2 is negative", id="component-keep-versions-negative"),
+    pytest.param("component", dict(data=DROP, uri="https://example.com/doc.yml"), "uri: 'https://example.com/doc.yml' is not an S3 URI",
+                 id="component-uri-not-s3"),
+    pytest.param("component", dict(data=DROP, uri="s3://no-such-bucket-amiforge/doc.yml"), "uri: cannot read s3://no-such-bucket-amiforge/doc.yml",
+                 id="component-uri-missing"),
+    pytest.param("component", dict(uri="s3://bucket/doc.yml"), "parameters are mutually exclusive: data|uri", id="component-data-and-uri"),
+    pytest.param("component", dict(data="phases: [unclosed"), "data: the component document is not valid YAML", id="component-data-yaml"),
+    pytest.param("component", dict(data="- a list\n- not a mapping\n"), "data: the component document must be a YAML mapping",
+                 id="component-data-not-mapping"),
+    pytest.param("component", dict(data=dict(schemaVersion=1.0, phases=[dict(name="build", steps=[
+        dict(name="Say", action="ExecuteBash", inputs=dict(commands=["echo hi"])), dict(name="Say", action="Reboot")])])),
+        "data: the component document has 1 error(s): phases[0].steps[1].name: step name 'Say' is already used",
+        id="component-document-error"),
+    pytest.param("component", dict(data=document("x" * 16100)), "data: ", id="component-data-over-16000"),
+    pytest.param("component", dict(description="d" * 1025), "description: 'ddd", id="component-description-1025"),
+    pytest.param("component", dict(change_description="d" * 1025), "change_description: 'ddd", id="component-change-description-1025"),
+    pytest.param("component", dict(supported_os_versions=["Amazon Linux 2023"] * 26), "supported_os_versions has 26 items; at most 25",
+                 id="component-26-os-versions"),
+    pytest.param("component", dict(kms_key_id="alias/no-such-key"), "kms_key_id: KMS key alias/no-such-key does not exist",
+                 id="component-kms-missing"),
+    pytest.param("component", dict(tags={"aws:team": "x"}), "tags: key 'aws:team' must match", id="component-tags-aws"),
+
+    # ---- image
+    pytest.param("image", dict(infrastructure_configuration="@P-infra"), "infrastructure_configuration: the pipeline's own settings are used",
+                 id="image-pipeline-and-infrastructure"),
+    pytest.param("image", dict(wait_timeout=-1), "wait_timeout: must be 0 or more seconds", id="image-negative-wait"),
+    pytest.param("image", dict(pipeline="a"), "pipeline: 'a' is not a valid Image Builder name", id="image-pipeline-name"),
+    pytest.param("image", dict(pipeline="@P-nopipe"), "pipeline: image pipeline '@P-nopipe' does not exist", id="image-pipeline-missing"),
+    pytest.param("image", dict(pipeline=ib_arn("image-recipe", "@P-recipe", "1.0.0")), "pipeline: '%s' is not an Image Builder image pipeline ARN"
+                 % ib_arn("image-recipe", "@P-recipe", "1.0.0"), id="image-pipeline-arn-of-a-recipe"),
+    pytest.param("image", dict(pipeline=DROP, image_recipe="@P-recipe"), "infrastructure_configuration: required to build from image_recipe",
+                 id="image-recipe-without-infrastructure"),
+    pytest.param("image", dict(pipeline=DROP, image_recipe="@P-recipe", infrastructure_configuration=ib_arn("distribution-configuration", "@P-dist")),
+                 "infrastructure_configuration: '%s' is not an Image Builder infrastructure configuration ARN"
+                 % ib_arn("distribution-configuration", "@P-dist"), id="image-infrastructure-arn-of-a-distribution"),
+    pytest.param("image", dict(pipeline=DROP, image_recipe="@P-recipe", infrastructure_configuration="@P-infra",
+                               image_tests=dict(timeout_minutes=1441)),
+                 "image_tests.timeout_minutes: 1441 is out of range", id="image-test-timeout"),
+    pytest.param("image", dict(tags={"aws:build": "x"}), "tags: key 'aws:build' must match", id="image-tags-aws"),
+    pytest.param("image", dict(pipeline=DROP, state="absent", arn=ib_arn("image", "@P-recipe", "1.0.0")),
+                 "arn: '%s' is not an image build version ARN" % ib_arn("image", "@P-recipe", "1.0.0"), id="image-absent-version-arn"),
+    pytest.param("image", dict(pipeline=DROP, state="absent", arn=ib_arn("image-recipe", "@P-recipe", "1.0.0")),
+                 "is not an image build version ARN", id="image-absent-recipe-arn"),
+
+    # ---- updates of what exists: refused the same way, the resource left as it was
+    pytest.param("distribution_configuration", dict(name="@P-dist", distributions=amis(1, target_account_ids=["12345678901"])),
+                 "distributions[1].ami_distribution_configuration.target_account_ids[0]: '12345678901' must match", id="update-distribution-account"),
+    pytest.param("image_pipeline", dict(name="@P-pipe", schedule=dict(expression="cron(0 3 * * SUN *)")),
+                 "schedule.expression: 'cron(0 3 * * SUN *)': both day fields are set", id="update-pipeline-schedule"),
+    pytest.param("image_pipeline", dict(name="@P-pipe", image_recipe=DROP, infrastructure_configuration=DROP, distribution_configuration=DROP,
+                                        workflows=[workflow()]),
+                 "execution_role: workflows need an execution role", id="update-pipeline-workflows-without-role"),
+    pytest.param("infrastructure_configuration", dict(name="@P-infra", subnet_id="subnet-0123456789abcdef0"),
+                 "subnet_id: subnet subnet-0123456789abcdef0 does not exist", id="update-infra-subnet"),
+    pytest.param("infrastructure_configuration", dict(name="@P-infra", instance_types=["t3.large"], tags={"aws:owner": "me"}),
+                 "tags: key 'aws:owner' must match", id="update-infra-tags-aws"),
+    pytest.param("image_recipe", dict(name="@P-recipe", components=[dict(name="@P-comp", parameters=dict(delta="4"))]),
+                 "components[0].parameters: 'delta' is not declared by component", id="update-recipe-parameter"),
+    pytest.param("component", dict(name="@P-comp", kms_key_id="alias/no-such-key"), "kms_key_id: KMS key alias/no-such-key does not exist",
+                 id="update-component-kms"),
+    pytest.param("component", dict(name="@P-comp", data=document("new content"), tags=dict(("k%d" % index, "v") for index in range(51))),
+                 "tags has 51 entries; at most 50 are allowed", id="update-component-51-tags"),
+]
+
+
+def substitute(value, names):
+    if isinstance(value, str):
+        for token, replacement in sorted(names.items(), key=lambda item: -len(item[0])):  # @PROFILE before @P
+            value = value.replace(token, replacement)
+        return value
+    if isinstance(value, dict):
+        return dict((key, substitute(item, names)) for key, item in value.items())
+    if isinstance(value, list):
+        return [substitute(item, names) for item in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def stack(play, emulator, linux_ami, instance_profile):
+    """What the cases refer to, made once: a component declaring alpha and beta, a recipe using it, both
+    configurations, a pipeline, and a launch template in eu-west-1 (none in us-east-1)."""
+    prefix = "bad-" + uuid.uuid4().hex[:8]
+    play([
+        task("component", name=prefix + "-comp", data=document(parameters=("alpha", "beta"))),
+        task("image_recipe", name=prefix + "-recipe", parent_image=linux_ami, components=[dict(name=prefix + "-comp")]),
+        task("infrastructure_configuration", name=prefix + "-infra", instance_profile_name=instance_profile),
+        task("distribution_configuration", name=prefix + "-dist", distributions=[
+            dict(region="us-east-1", ami_distribution_configuration=dict(name=AMI_NAME))]),
+        task("image_pipeline", name=prefix + "-pipe", image_recipe=prefix + "-recipe", infrastructure_configuration=prefix + "-infra",
+             distribution_configuration=prefix + "-dist", schedule=dict(expression="cron(0 3 ? * SUN *)")),
+    ])
+    template = emulator.client("ec2", region="eu-west-1").create_launch_template(
+        LaunchTemplateName=prefix + "-lt", LaunchTemplateData=dict(InstanceType="t3.small"))["LaunchTemplate"]["LaunchTemplateId"]
+    return dict(prefix=prefix, names={"@P": prefix, "@AMI": linux_ami, "@PROFILE": instance_profile, "@LT_EU": template})
+
+
+def options_of(module, changes, names):
+    options = dict(BASE[module])
+    for key, value in changes.items():
+        if value is DROP:
+            options.pop(key, None)
+        else:
+            options[key] = value
+    return substitute(options, names)
+
+
+def read(emulator, module, name):
+    """The resource ``name`` of ``module`` as GetX answers (the latest version of a versioned one), or None."""
+    client = emulator.client("imagebuilder")
+    kind = ARN_TYPES[module]
+    versioned = module in ("component", "image_recipe")
+    arn = ib_arn(kind, name.lower(), "x.x.x" if versioned else None)
+    parameter = {"component": "componentBuildVersionArn", "image_recipe": "imageRecipeArn", "image_pipeline": "imagePipelineArn",
+                 "infrastructure_configuration": "infrastructureConfigurationArn",
+                 "distribution_configuration": "distributionConfigurationArn"}[module]
+    try:
+        found = getattr(client, "get_" + module)(**{parameter: arn})
+    except botocore.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return None
+        raise
+    found.pop("ResponseMetadata", None)
+    found.pop("requestId", None)
+    return found
+
+
+def batches():
+    """The cases in plays of their own: bad names (refused before any call at all), then one play per module."""
+    groups = {}
+    for case in CASES:
+        module, _changes, message = case.values
+        groups.setdefault("names" if message.startswith("name: ") else module, []).append(case)
+    return [pytest.param(cases, id=group) for group, cases in sorted(groups.items())]
+
+
+@pytest.mark.parametrize("cases", batches())
+def test_bad_input_is_refused_before_any_write(play, emulator, writes, stack, cases):
+    """One play per batch, each case a task that may fail (ignore_errors), so the whole batch costs one
+    ansible-playbook start; every case is then judged on its own result, and the batch's call log must
+    hold no write at all."""
+    prepared = []
+    for case in cases:
+        module, changes, message = case.values
+        names = dict(stack["names"], **{"@N": "case-" + uuid.uuid4().hex[:8]})
+        options = options_of(module, changes, names)
+        name = options.get("name")
+        target = module in RESOURCE_MODULES and name and "/" not in name and 3 <= len(name) <= 128
+        prepared.append((case.id, module, options, substitute(message, names), name if target else None))
+    before = dict((case_id, read(emulator, module, name)) for case_id, module, _options, _message, name in prepared if name)
+    writes()  # count from here
+
+    result = play([dict(task(module, **options), name=case_id, ignore_errors=True) for case_id, module, options, _message, _name in prepared],
+                  expect_failure=True)
+
+    problems = []
+    for (case_id, module, _options, message, name), outcome in zip(prepared, result.results):
+        if not outcome.get("failed"):
+            problems.append("%s: not refused: %s" % (case_id, outcome))
+        elif message not in outcome["msg"]:
+            problems.append("%s: expected %r in: %s" % (case_id, message, outcome["msg"]))
+        elif name and read(emulator, module, name) != before[case_id]:
+            problems.append("%s: the task left %s %s changed or half-made" % (case_id, module, name))
+    assert len(result.results) == len(prepared)
+    calls = emulator.calls()
+    assert writes() == [] and writes_in(calls) == []
+    attempted = ["%s:%s" % (call["service"], call["operation"]) for call in calls if not call["operation"].startswith(READ_PREFIXES)]
+    assert attempted == [], "write calls were made (even if refused): %s" % attempted
+    if all(message.startswith("name: ") for _id, _module, _options, message, _name in prepared):
+        assert calls == [], "a bad name is refused before any call, not by a Get or List the service refuses"
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_launch_template_is_looked_up_in_the_region_it_serves(play, emulator, writes, stack):
+    """The launch template the cases miss in us-east-1 is found in eu-west-1 (check mode: nothing is written)."""
+    names = dict(stack["names"], **{"@N": "case-" + uuid.uuid4().hex[:8]})
+    options = options_of("distribution_configuration", dict(distributions=[dict(
+        region="eu-west-1", launch_template_configurations=[dict(launch_template_id="@LT_EU")])]), names)
+    writes()
+    predicted = play([task("distribution_configuration", **options)], check=True)
+    assert predicted[0]["changed"] is True and writes() == []
