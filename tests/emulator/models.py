@@ -261,12 +261,13 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
         # Components are optional (botocore 1.44.8: "A recipe with no components bakes the base image"), each at most once.
         arns = [self.find("component", item["componentArn"])["arn"] for item in params.get("components") or []]
         self._must(len(set(arns)) == len(arns), "You can specify each component only one time in a recipe")
+        # additionalInstanceConfiguration is stored as sent: an unset agent setting is not false (model 1.44.8
+        # SystemsManagerAgent.uninstallAfterBuild: "If you don't set this property, Image Builder removes the agent only
+        # if Image Builder installed the agent"), and Get shows none (aws-cli examples/imagebuilder/get-image-recipe.rst).
         record = self._new(
             "image-recipe", params, params["name"], params["semanticVersion"], type="AMI",
             blockDeviceMappings=params.get("blockDeviceMappings"), amiTags=params.get("amiTags"),
-            additionalInstanceConfiguration=params.get("additionalInstanceConfiguration") or {
-                "systemsManagerAgent": {"uninstallAfterBuild": False}},
-            **fields)
+            additionalInstanceConfiguration=params.get("additionalInstanceConfiguration"), **fields)
         return {"imageRecipeArn": record["arn"], "latestVersionReferences": self.latest_references(record)}
 
     def get_image_recipe(self, params):
