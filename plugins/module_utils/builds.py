@@ -92,7 +92,9 @@ def wait_for_image(api, arn, timeout):
         image = api.get(IMAGE, arn)
         if image is None:
             if time.monotonic() - start > NOT_FOUND_GRACE:
-                api.module.fail_json(msg="image build %s is still unknown to GetImage %d seconds after it started" % (arn, NOT_FOUND_GRACE))
+                api.module.fail_json(msg="image build %s is still unknown to GetImage %d seconds after it started. If an image of this "
+                                         "recipe version was deleted moments ago, the service may have answered this same request again: "
+                                         "run again with force=true." % (arn, NOT_FOUND_GRACE))
             image = dict(arn=arn, state=dict(status="PENDING"))
         if status_of(image) not in BUILDING or time.monotonic() + delay > deadline:
             return image

@@ -139,6 +139,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import 
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import (
     BUILDING, IMAGE, NOT_FOUND_GRACE, build_number, builds_of, newest, pipeline_is_building, status_of, wait_for_image,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, tag_problems
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
@@ -176,7 +177,9 @@ def exact_recipe(api, arn):
 
 
 def recipe_of(module, api, references, pipeline):
-    """The exact recipe version ARN to build: the pipeline's (or the one ``image_recipe`` says it must build)."""
+    """(the exact recipe version ARN to build, whether the pipeline builds it now): the pipeline's,
+    or the one ``image_recipe`` says it must build (in check mode, the one an earlier task would
+    give it)."""
     params = module.params
     recipe_arn = exact_recipe(api, (pipeline or {}).get("imageRecipeArn"))
     if params["image_recipe"]:
@@ -184,31 +187,34 @@ def recipe_of(module, api, references, pipeline):
         if recipe_arn and wanted != recipe_arn and not module.check_mode:
             module.fail_json(msg="image_recipe: pipeline %s builds %s, not %s; converge the pipeline first (amiforge.imagebuilder.image_pipeline)"
                              % (pipeline["arn"], recipe_arn, wanted))
-        recipe_arn = wanted
-    return recipe_arn  # None: check mode, a pipeline an earlier task would create, with a recipe not given here
+        return wanted, wanted == recipe_arn
+    return recipe_arn, True  # None: check mode, a pipeline an earlier task would create, with a recipe not given here
 
 
-def start_request(module, references, pipeline, recipe_arn):
+def start_request(module, references, pipeline, recipe_arn, builds):
+    """The call that starts a build. Unless ``force``, its clientToken is derived from what this
+    run saw (the pipeline's last run, or the builds of the recipe version), so two runs that see
+    the same state send the same token and the service starts one build."""
     params = module.params
     if pipeline:
-        request = dict(imagePipelineArn=pipeline["arn"])
-        if not params["force"]:
-            # Two runs that see the pipeline in the same state send the same token: the service starts one build.
-            request["clientToken"] = client_token([pipeline["arn"], recipe_arn, pipeline.get("dateLastRun")], "start")
+        operation, request = "StartImagePipelineExecution", dict(imagePipelineArn=pipeline["arn"])
+        seen = [pipeline.get("dateCreated"), pipeline.get("dateLastRun")]  # a pipeline made anew under the same name differs
     else:
+        operation, seen = "CreateImage", [(build["arn"], status_of(build)) for build in builds]
         request = dict(
             imageRecipeArn=recipe_arn,
             infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
                                                               "infrastructure_configuration"),
+            distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
+                                                            "distribution_configuration") if params["distribution_configuration"] else None,
             imageTestsConfiguration=image_tests_configuration(module),
         )
-        if params["distribution_configuration"]:
-            request["distributionConfigurationArn"] = references.resolve(
-                "distribution_configuration", params["distribution_configuration"], "distribution_configuration")
         request = dict((key, value) for key, value in request.items() if value is not None)
     if params["tags"]:
         request["tags"] = params["tags"]
-    return ("StartImagePipelineExecution" if pipeline else "CreateImage"), request
+    if not params["force"]:
+        request["clientToken"] = client_token([request, recipe_arn, seen], "start")
+    return operation, request
 
 
 def finish(module, changed, image, before):
@@ -278,6 +284,8 @@ def main():
     )
     params = module.params
     check_common_options(module)
+    image_tests_configuration(module)  # an out-of-range timeout fails here, before any call
+    fail_on_problems(module, tag_problems(params["tags"]))
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
     if params["state"] == "present" and not params["pipeline"]:
@@ -294,7 +302,7 @@ def main():
         delete(module, api)
     references = References(api)
     pipeline = find_pipeline(module, api, references) if params["pipeline"] else None
-    recipe_arn = recipe_of(module, api, references, pipeline)
+    recipe_arn, follows_pipeline = recipe_of(module, api, references, pipeline)
     if recipe_arn is None:
         finish(module, True, {}, {})
     recipe = parse_arn(recipe_arn)
@@ -308,12 +316,12 @@ def main():
     if running and not params["force"]:
         build = newest(running)
         finish(module, False, follow(module, api, build["arn"]), dict(arn=build["arn"], status=status_of(build)))
-    if pipeline and not params["force"] and pipeline_is_building(pipeline):
+    if pipeline and follows_pipeline and not params["force"] and pipeline_is_building(pipeline):
         build = wait_to_appear(module, api, name, version, pipeline)
         finish(module, False, follow(module, api, build["arn"]), dict(arn=build["arn"], status=status_of(build)))
 
     before = dict(arn=builds[-1]["arn"], status=status_of(builds[-1])) if builds else {}
-    operation, request = start_request(module, references, pipeline, recipe_arn)
+    operation, request = start_request(module, references, pipeline, recipe_arn, builds)
     response = api.write(operation, **request)
     if response is None:  # check mode: the build it would start
         predicted = api.arn(IMAGE, name, version, max([build_number(build) for build in builds] or [0]) + 1)

@@ -56,7 +56,7 @@ class PlayResult:
             self.report = json.loads(completed.stdout[completed.stdout.index("{"):])
         except ValueError:
             raise AssertionError("ansible-playbook printed no JSON report:\n%s\n%s" % (completed.stdout, completed.stderr))
-        self.tasks = self.report["plays"][0]["tasks"] if self.report["plays"] else []
+        self.tasks = [task for each in self.report["plays"] for task in each["tasks"]]  # every play's, in order
 
     @property
     def results(self):
@@ -65,6 +65,13 @@ class PlayResult:
 
     def __getitem__(self, index):
         return self.results[index]
+
+    def by_name(self, name):
+        """The result of the task called ``name`` (the first one)."""
+        for task in self.tasks:
+            if task["task"]["name"] == name:
+                return task["hosts"]["localhost"]
+        raise KeyError("no task named %r ran: %s" % (name, [task["task"]["name"] for task in self.tasks]))
 
     @property
     def failed(self):
@@ -82,20 +89,22 @@ def writes_in(calls):
             and int(call.get("status", 500)) < 300]
 
 
-@pytest.fixture(scope="session")
-def play(emulator, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("plays")
+def player(emulator, folder):
+    """A function that runs plays with ansible-playbook against ``emulator`` (see ``play``)."""
     counter = [0]
 
-    def run(tasks, check=False, diff=False, extra_vars=None, expect_failure=False, gather=None):
+    def run(tasks=None, check=False, diff=False, extra_vars=None, expect_failure=False, gather=None, playbook=None, env_extra=None):
+        """Run ``tasks`` as a one-play playbook, or the playbook file ``playbook`` (a path)."""
         counter[0] += 1
-        playbook = folder / ("play%03d.yml" % counter[0])
-        playbook.write_text(yaml.safe_dump([dict(hosts="localhost", gather_facts=False, tasks=tasks)], sort_keys=False))
+        if playbook is None:
+            playbook = folder / ("play%03d.yml" % counter[0])
+            playbook.write_text(yaml.safe_dump([dict(hosts="localhost", gather_facts=False, tasks=tasks)], sort_keys=False))
         env = dict(os.environ, **emulator.env)
         env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
                    ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
                    ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
                    AWS_ACCESS_KEY_ID="AKIAEMULATOREXAMPLE", AWS_SECRET_ACCESS_KEY="emulator-secret-key-example")
+        env.update(env_extra or {})
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
         if check:
             command.append("--check")
@@ -110,6 +119,11 @@ def play(emulator, tmp_path_factory):
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def play(emulator, tmp_path_factory):
+    return player(emulator, tmp_path_factory.mktemp("plays"))
 
 
 @pytest.fixture

@@ -156,3 +156,23 @@ def test_absent_deletes_every_version_and_rerun_is_unchanged(play, writes, emula
     assert versions_in_emulator(emulator, name) == []
     again = play([task])
     assert again[0]["changed"] is False
+
+
+def test_absent_with_a_version_in_use_deletes_the_others_and_says_what_is_left_and_why(play, writes, emulator, name, linux_ami):
+    play([component_task(name, data=document("v1")), component_task(name, data=document("v2")), component_task(name, data=document("v3"))])
+    recipe = "it-recipe-" + name
+    play([{"amiforge.imagebuilder.image_recipe": dict(name=recipe, parent_image=linux_ami, components=[dict(name=name, version="1.0.1")])}])
+    writes()
+    task = {"amiforge.imagebuilder.component": dict(name=name, state="absent")}
+    with lists_visible(emulator):  # on AWS, versions older than List's lag; Get alone cannot see past the one in use
+        failed = play([task], expect_failure=True)
+    assert failed[0]["failed"] and failed[0]["changed"] is True, "what was deleted is reported as a change"
+    assert sorted(arn.rsplit("/", 1)[1] for arn in failed[0]["deleted_versions"]) == ["1.0.0", "1.0.2"]
+    assert [item["arn"].rsplit("/", 1)[1] for item in failed[0]["kept_in_use"]] == ["1.0.1"]
+    assert "1 still in use" in failed[0]["msg"] and recipe in failed[0]["msg"], "the message says what uses it"
+    assert writes() == ["DeleteComponent", "DeleteComponent"]  # the one in use was refused by the service
+    assert versions_in_emulator(emulator, name) == ["1.0.1"]
+    play([{"amiforge.imagebuilder.image_recipe": dict(name=recipe, state="absent")}])
+    gone = play([task])
+    assert gone[0]["changed"] and [arn.rsplit("/", 1)[1] for arn in gone[0]["deleted_versions"]] == ["1.0.1"]
+    assert versions_in_emulator(emulator, name) == []
