@@ -1,88 +1,102 @@
 # amiforge.imagebuilder: two commands for everything.
 #   make test   every test: sanity, unit, integration (emulator), molecule, lint
-#   make demo   the main job against the embedded Image Builder emulator
-# Both set up what they need on first use (virtualenv in .venv, Debian packages).
+#   make demo   the golden-AMI playbooks against the embedded Image Builder emulator
+# Both set up what they need on first use: `setup` (the virtualenv in .venv and the collection link,
+# no root needed) for everything; `setup-system` (Debian packages, as root) only for what builds and
+# scans root filesystems: molecule, bench, and the whole `make test`.
+#
+# Run make in the clone's top folder (or `make -C FOLDER`). The clone may live in any folder,
+# spaces in its path included: recipes and targets use paths relative to the clone, and the
+# absolute path (ROOT) is only ever handed to programs through exported variables, never split
+# by make or by the shell.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-ROOT        := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-VENV        := $(ROOT)/.venv
-BIN         := $(VENV)/bin
+ifeq ($(wildcard tools/stage.py),)
+$(error run make in the clone's top folder, e.g. make -C path/to/clone test)
+endif
+
+ROOT        := $(CURDIR)
+BIN         := .venv/bin
 PY          := $(BIN)/python
 PYTHON      ?= python3.11
-COLLECTIONS := $(ROOT)/.build/collections
-LINK        := $(COLLECTIONS)/ansible_collections/amiforge/imagebuilder
-JUNIT       := $(ROOT)/tests/output/junit
-STAGE       := $(PY) $(ROOT)/tools/stage.py
+LINK        := .build/collections/ansible_collections/amiforge/imagebuilder
+JUNIT       := tests/output/junit
+STAGE       := $(PY) tools/stage.py
 
 # The checkout is reached as ansible_collections/amiforge/imagebuilder through a link,
 # so ansible-doc, ansible-playbook and the tests find it from any clone folder.
-export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_PATH := $(ROOT)/.build/collections
 export ANSIBLE_ROLES_PATH       := $(ROOT)/roles
+# Ansible's own files stay in the clone, not in ~/.ansible: its local temp files, galaxy cache,
+# molecule's ephemeral folders (molecule keeps them under ANSIBLE_HOME/tmp), and the temp folders of
+# modules run on localhost (remote_tmp; hosts reached by chroot keep theirs inside the image).
+export ANSIBLE_HOME             := $(ROOT)/.build/ansible
+export ANSIBLE_REMOTE_TEMP      := $(ROOT)/.build/ansible/tmp
 export AMIFORGE_ROOT            := $(ROOT)
-export PATH                     := $(BIN):$(PATH)
+export PATH                     := $(ROOT)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE  := 1
 
-.PHONY: help setup venv system link test sanity unit integration molecule lint bench demo emulator build clean
+.PHONY: help setup setup-system system venv link test sanity unit integration molecule lint bench demo emulator build clean
 
 help:
-	@echo "make test         run every test (what CI runs)"
-	@echo "make demo         run the main job against the embedded emulator"
+	@echo "make test         run every test (what CI runs; installs Debian packages as root on first use)"
+	@echo "make demo         the golden-AMI playbooks against the embedded emulator (no root needed)"
 	@echo "make sanity|unit|integration|molecule|lint   one part of make test"
 	@echo "make bench        benchmarks"
-	@echo "make emulator     run the Image Builder emulator in the foreground"
-	@echo "make build        build the collection tarball into .build/"
+	@echo "make emulator     run the Image Builder emulator in the foreground (PORT=5000)"
+	@echo "make build        build the collection tarball into .build/dist/"
+	@echo "make setup        the virtualenv (.venv) and the collection link; make setup-system: the Debian packages (root)"
 
-setup: venv system link
+# What every target needs; no root, nothing outside the clone but pip's cache.
+setup: venv link
 
-venv: $(VENV)/.installed
+# Debian packages only molecule, the compliance scans and the chroot tests use (debootstrap, OpenSCAP).
+setup-system:
+	@tools/setup-system
 
-$(VENV)/.installed: requirements-dev.txt requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@touch $@
+system: setup-system
 
-system:
-	@$(ROOT)/tools/setup-system
+venv:
+	@PYTHON='$(PYTHON)' tools/setup-venv
 
 link:
-	@mkdir -p $(dir $(LINK))
-	@test -L $(LINK) && test "$$(readlink $(LINK))" = "$(ROOT)" || ln -sfn $(ROOT) $(LINK)
+	@tools/link
 
-test: setup
+test: setup setup-system
 	@rm -rf $(JUNIT)
 	@$(MAKE) --no-print-directory sanity unit integration molecule lint || { $(PY) tools/summary.py $(JUNIT); exit 1; }
 	@$(PY) tools/summary.py $(JUNIT)
 
 sanity: setup
-	$(STAGE) sanity -- $(ROOT)/tools/sanity
+	$(STAGE) sanity -- tools/sanity
 
 unit: setup
-	$(PY) -m pytest tests/unit --junitxml=$(JUNIT)/unit.xml
+	$(PY) -m pytest tests/unit --junitxml=$(JUNIT)/unit.xml $(PYTEST_ARGS)
 
 integration: setup
-	$(PY) -m pytest -n 2 tests/emulator/tests tests/integration --junitxml=$(JUNIT)/integration.xml
+	$(PY) -m pytest -n 2 tests/emulator/tests tests/integration --junitxml=$(JUNIT)/integration.xml $(PYTEST_ARGS)
 
-molecule: setup
-	$(ROOT)/tools/molecule-all
+molecule: setup setup-system
+	tools/molecule-all
 
 lint: setup
 	$(STAGE) ansible-lint -- $(BIN)/ansible-lint --profile production --offline roles playbooks
 	$(STAGE) yamllint -- $(BIN)/yamllint --strict .
 
-bench: setup
-	$(ROOT)/tools/bench
+bench: setup setup-system
+	tools/bench
 
 emulator: setup
 	$(PY) -m tests.emulator --host 127.0.0.1 --port $${PORT:-5000}
 
 demo: setup
-	$(ROOT)/tools/demo
+	tools/demo
 
 build: setup
-	$(BIN)/ansible-galaxy collection build $(ROOT) --output-path $(ROOT)/.build/dist --force
+	$(BIN)/ansible-galaxy collection build . --output-path .build/dist --force
 
 clean:
 	rm -rf .build tests/output .pytest_cache

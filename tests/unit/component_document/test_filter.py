@@ -59,8 +59,8 @@ def test_filter_in_a_playbook(tmp_path):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOCALHOST_WARNING="false",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
     command = [os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"),
-               "-e", "good_file=%s bad_file=%s out_file=%s" % (tmp_path / "good.yml", tmp_path / "bad.yml", out),
-               "-e", "ansible_python_interpreter=%s" % sys.executable]
+               "-e", json.dumps({"good_file": str(tmp_path / "good.yml"), "bad_file": str(tmp_path / "bad.yml"), "out_file": str(out),
+                                "ansible_python_interpreter": sys.executable})]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
