@@ -5,6 +5,7 @@ import io
 import ipaddress
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -14,6 +15,8 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
+
+from tests.emulator import moto_fixes
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -47,10 +50,49 @@ def is_loopback(host):
         return False
 
 
+def _query(environ):
+    """The query string's parameters, names folded to lower case (presigned URLs spell them either way)."""
+    return {name.lower(): values for name, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+
+
 def _scope(environ):
-    """(service, region) from the SigV4 credential scope, or (None, None)."""
+    """(service, region) of a signed request, or (None, None) for an unsigned one.
+
+    SigV4 names both in its credential scope, in the Authorization header or, for a presigned URL, in the
+    X-Amz-Credential query parameter. A SigV2 presigned URL (AWSAccessKeyId and Signature in the query, as
+    botocore presigns S3 URLs in us-east-1) names neither: only S3 still accepts it, so it is S3, region unknown.
+    """
     match = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request", environ.get("HTTP_AUTHORIZATION", ""))
-    return (match.group(2), match.group(1)) if match else (None, None)
+    if match:
+        return match.group(2), match.group(1)
+    query = _query(environ)
+    credential = (query.get("x-amz-credential") or [""])[0].split("/")
+    if len(credential) == 5 and credential[4] == "aws4_request":
+        return credential[3], credential[2]
+    if "awsaccesskeyid" in query and "signature" in query:
+        return "s3", None
+    return None, None
+
+
+def _session_token(environ):
+    """Whether the request carried a session token: the X-Amz-Security-Token header (every signed API call),
+    or the query parameter X-Amz-Security-Token of a presigned URL (SigV4; SigV2 spells it in lower case), or
+    SigV2 query APIs' SecurityToken. Only the fact is logged, never the token."""
+    if environ.get("HTTP_X_AMZ_SECURITY_TOKEN"):
+        return True
+    query = _query(environ)
+    return any((query.get(name) or [""])[0] for name in ("x-amz-security-token", "securitytoken"))
+
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head")
+
+
+def is_write(operation):
+    """A write call: an operation whose name does not start with Get, List, Describe or Head. An operation the
+    log could not name ("METHOD /path") counts as a write unless the method is GET or HEAD."""
+    if " " in operation:
+        return operation.split(" ", 1)[0] not in ("GET", "HEAD")
+    return not operation.startswith(READ_PREFIXES)
 
 
 def _operation(environ, service):
@@ -148,10 +190,10 @@ class Emulator:
         if environ.get("PATH_INFO", "").startswith("/_amiforge/"):
             return self.admin(environ, start_response)
         service, region = _scope(environ)
-        if service is None:
-            return self.app(environ, start_response)
+        moto_fixes.apply(service)
         operation = _operation(environ, service)
-        fault = self.faults.get(operation) or self.faults.get("*")
+        token = _session_token(environ)
+        fault = (self.faults.get(operation) or self.faults.get("*")) if service else None
         if fault:
             draw = self.random.random()
             if draw < fault["throttle_rate"] + fault["error_rate"]:
@@ -159,7 +201,7 @@ class Emulator:
                 with self.lock:
                     turn = self.turns[operation, throttle] = self.turns.get((operation, throttle), -1) + 1
                 status, headers, body = fault_response(service, throttle, operation, turn)
-                self._log(service, operation, status, region)
+                self._log(service, operation, status, region, token)
                 start_response("%d Injected" % status, headers)
                 return [body.encode()]
         seen = {}
@@ -169,12 +211,15 @@ class Emulator:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, recording_start_response)
-        self._log(service, operation, seen.get("status", 500), region)
+        self._log(service, operation, seen.get("status", 500), region, token)
         return result
 
-    def _log(self, service, operation, status, region):
+    def _log(self, service, operation, status, region, session_token):
+        """One entry per request but the admin ones; an unsigned request is logged with service None."""
+        entry = {"service": service, "operation": operation, "status": status, "region": region,
+                 "session_token": session_token, "write": is_write(operation)}
         with self.lock:
-            self.calls.append({"service": service, "operation": operation, "status": status, "region": region})
+            self.calls.append(entry)
 
     def admin(self, environ, start_response):
         request = Request(environ)
@@ -243,10 +288,25 @@ def warm_up():
         models.imagebuilder_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
 
 
+def load_aws_managed_policies():
+    """Give every account's IAM the AWS managed policies (``arn:aws:iam::aws:policy/...``), as a real account has.
+
+    moto bundles them (``moto/iam/aws_managed_policies.py``, imported from AWS; 1582 in moto 5.2.5, among them
+    EC2InstanceProfileForImageBuilder v12 and AmazonSSMManagedInstanceCore v2, the documents of the AWS Managed
+    Policy Reference, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/EC2InstanceProfileForImageBuilder.html
+    and .../AmazonSSMManagedInstanceCore.html) but loads them only when ``MOTO_IAM_LOAD_MANAGED_POLICIES`` is true;
+    without them AttachRolePolicy of an AWS managed policy ARN is NoSuchEntity. moto reads the setting when it
+    creates an account's IAM backend (about 0.15 s), so setting it here, before any request, covers resets too.
+    ``MOTO_IAM_LOAD_MANAGED_POLICIES=false`` in the environment keeps them out.
+    """
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
 def make_app(faults=None):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     register_imagebuilder()
+    load_aws_managed_policies()
     return Emulator(DomainDispatcherApplication(create_backend_app), faults)
 
 

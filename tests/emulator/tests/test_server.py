@@ -5,6 +5,8 @@ import sys
 import time
 import urllib.request
 
+import boto3
+import botocore.config
 import pytest
 
 from tests.emulator.tests.conftest import NO_RETRY, error_code, unique
@@ -60,11 +62,14 @@ def test_call_log_records_service_operation_status_and_region(emulator, ib):
         ib.get_image_recipe(imageRecipeArn="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/missing/1.0.0")
     emulator.client("ec2", "eu-west-1").describe_vpcs()
     emulator.client("ssm").describe_parameters()
+    emulator.client("s3").create_bucket(Bucket=unique("bucket"))
+    read = dict(session_token=False, write=False)
     assert emulator.calls() == [
-        {"service": "imagebuilder", "operation": "ListImageRecipes", "status": 200, "region": "us-east-1"},
-        {"service": "imagebuilder", "operation": "GetImageRecipe", "status": 404, "region": "us-east-1"},
-        {"service": "ec2", "operation": "DescribeVpcs", "status": 200, "region": "eu-west-1"},
-        {"service": "ssm", "operation": "DescribeParameters", "status": 200, "region": "us-east-1"},
+        dict(read, service="imagebuilder", operation="ListImageRecipes", status=200, region="us-east-1"),
+        dict(read, service="imagebuilder", operation="GetImageRecipe", status=404, region="us-east-1"),
+        dict(read, service="ec2", operation="DescribeVpcs", status=200, region="eu-west-1"),
+        dict(read, service="ssm", operation="DescribeParameters", status=200, region="us-east-1"),
+        dict(service="s3", operation="CreateBucket", status=200, region="us-east-1", session_token=False, write=True),
     ]
     emulator.reset_calls()
     assert emulator.calls() == []
@@ -98,3 +103,50 @@ def test_reset_wipes_state_and_reseeds_amazon_resources(repo_root):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def session(emulator, token, region="us-east-1"):
+    return boto3.session.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret", aws_session_token=token,
+                                 region_name=region)
+
+
+def test_call_log_says_whether_each_request_carried_a_session_token_never_the_token(emulator):
+    """Header (every service, every protocol) and query parameter (presigned URLs, SigV2 and SigV4)."""
+    bucket = unique("bucket")
+    with_token = session(emulator, "FwoGZXIvYXdzEXAMPLETOKEN")
+    s3 = with_token.client("s3", endpoint_url=emulator.url)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    emulator.reset_calls()
+    reads = [("sts", "get_caller_identity"), ("iam", "list_roles"), ("ec2", "describe_vpcs"), ("ssm", "describe_parameters"),
+             ("kms", "list_keys"), ("imagebuilder", "list_components")]
+    for service, method in reads:
+        getattr(with_token.client(service, endpoint_url=emulator.url), method)()
+    presigned = [s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}),
+                 with_token.client("s3", endpoint_url=emulator.url, config=botocore.config.Config(signature_version="s3v4"))
+                 .generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})]
+    assert any("AWSAccessKeyId=" in url for url in presigned) and any("X-Amz-Credential=" in url for url in presigned)
+    for url in presigned:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.read() == b"x"
+    session(emulator, None).client("sts", endpoint_url=emulator.url).get_caller_identity()
+    calls = emulator.calls()
+    assert [(call["service"], call["operation"], call["session_token"]) for call in calls] == [
+        ("sts", "GetCallerIdentity", True), ("iam", "ListRoles", True), ("ec2", "DescribeVpcs", True),
+        ("ssm", "DescribeParameters", True), ("kms", "ListKeys", True), ("imagebuilder", "ListComponents", True),
+        ("s3", "GetObject", True), ("s3", "GetObject", True), ("sts", "GetCallerIdentity", False)]
+    assert "EXAMPLETOKEN" not in json.dumps(calls)
+
+
+def test_call_log_marks_write_calls_of_every_service_and_logs_unsigned_requests(emulator):
+    bucket = unique("bucket")
+    emulator.reset_calls()
+    emulator.client("s3").create_bucket(Bucket=bucket)
+    emulator.client("s3").head_bucket(Bucket=bucket)
+    emulator.client("iam").create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")
+    emulator.client("ec2").create_security_group(GroupName=unique("sg"), Description="log test")
+    with urllib.request.urlopen(urllib.request.Request(emulator.url + "/" + bucket, method="HEAD"), timeout=10):
+        pass
+    assert [(call["service"], call["operation"], call["write"]) for call in emulator.calls()] == [
+        ("s3", "CreateBucket", True), ("s3", "HeadBucket", False), ("iam", "CreateRole", True), ("ec2", "CreateSecurityGroup", True),
+        (None, "HEAD /" + bucket, False)]
