@@ -124,6 +124,9 @@ options:
   all_versions:
     description:
       - With O(name), return every version instead of only the latest.
+      - For images, every build of every version, whatever its state (V(FAILED) and V(CANCELLED) ones too), each read by
+        its exact ARN, including the builds of the latest version of the image recipe of the same name, which the lagging
+        listing may not show yet.
     type: bool
     default: false
 """

@@ -28,6 +28,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import (
     AMAZON, name_problem, parse_arn, semver_of, strip_build, version_key, version_problem,
 )
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import build_number, builds_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import result_of
 
@@ -96,14 +97,30 @@ def image_tests_configuration(module):
     return dict(imageTestsEnabled=tests["enabled"], timeoutMinutes=tests["timeout_minutes"])
 
 
+def missing(module, option, what, region=None):
+    """``what`` (named by ``option``) does not exist: fail, or in check mode warn and go on, since an
+    earlier task of the same plan may be the one that creates it (an IAM instance profile, a bucket,
+    a launch template) and check mode created nothing."""
+    where = region or module.region
+    if module.check_mode:
+        module.warn("%s: %s does not exist in %s yet; the plan assumes an earlier task creates it (a real run fails otherwise)"
+                    % (option, what, where))
+        return
+    module.fail_json(msg="%s: %s does not exist in %s. Create it first or fix the name." % (option, what, where))
+
+
 def require(module, service, operation, option, missing_codes, what, region=None, unknowable=(), **params):
-    """Fail naming ``option`` unless ``operation`` on ``service`` finds ``what``. Error codes in
-    ``unknowable`` (we may not look, e.g. another account's key) return None: the service decides."""
+    """Fail naming ``option`` unless ``operation`` on ``service`` finds ``what`` (see ``missing`` for
+    check mode; a malformed identifier fails in check mode too). Error codes in ``unknowable`` (we may
+    not look, e.g. another account's key) return None: the service decides."""
     client = module.client(service, retry_decorator=RETRY, region=region) if region else module.client(service, retry_decorator=RETRY)
     try:
         return getattr(client, botocore.xform_name(operation))(aws_retry=True, **params)
-    except is_boto3_error_code(missing_codes):
-        module.fail_json(msg="%s: %s does not exist in %s. Create it first or fix the name." % (option, what, region or module.region))
+    except is_boto3_error_code(missing_codes) as error:
+        if "Malformed" in error.response["Error"]["Code"]:  # no task can create it: check mode fails too
+            module.fail_json(msg="%s: %s does not exist in %s. Fix the name." % (option, what, region or module.region))
+        missing(module, option, what, region)
+        return None
     except is_boto3_error_code(list(unknowable) or ["-"]):  # pylint: disable=duplicate-except
         return None
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
@@ -124,8 +141,8 @@ def require_parent_image(module, parent_image, option="parent_image"):
     if parent_image.startswith("ami-"):
         found = require(module, "ec2", "DescribeImages", option, ["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"],
                         "AMI %s" % parent_image, ImageIds=[parent_image])
-        if not found.get("Images"):
-            module.fail_json(msg="%s: AMI %s does not exist in %s." % (option, parent_image, module.region))
+        if found is not None and not found.get("Images"):
+            missing(module, option, "AMI %s" % parent_image)
     elif parent_image.startswith("ssm:"):
         require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
                 Name=parent_image[4:])
@@ -204,6 +221,8 @@ def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, al
         if not kind.versioned or not all_versions:
             return [latest] if latest else []
         arns = set(strip_build(item["arn"]) for item in api.list_named(kind, name, owner)) | set([strip_build(latest["arn"])] if latest else [])
+        if kind_noun == "image" and owner == "Self":
+            return every_build(api, name, arns)
         resources = [api.get(kind, version_arn) for version_arn in arns]
         return sorted([item for item in resources if item], key=lambda item: version_key(semver_of(item)))
     params = {}
@@ -213,6 +232,18 @@ def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, al
     if kind.owner:
         params["owner"] = owner
     return api.list_all("List%ss" % kind.api, kind.list_key, **params)
+
+
+def every_build(api, name, version_arns):
+    """Every build, in any state, of image NAME: of the versions listed or found (GetImage on NAME/x.x.x
+    sees only AVAILABLE builds) and of the recipe's latest version (whose builds the lagging List* may not
+    show yet, and which may all have failed), each read by its exact build ARN."""
+    versions = set(semver_of(dict(arn=arn)) for arn in version_arns)
+    recipe = api.get(KINDS["image_recipe"], api.arn(KINDS["image_recipe"], name, "x.x.x"))
+    if recipe:
+        versions.add(semver_of(recipe))
+    builds = [build for version in versions for build in builds_of(api, name, version)]
+    return sorted(builds, key=lambda build: (version_key(semver_of(build)), build_number(build)))
 
 
 def run_info(module, kind_noun, result_key):

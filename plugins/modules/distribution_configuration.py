@@ -125,7 +125,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_common_options, converge_updatable, require, require_kms_key, resource_argument_spec,
+    check_common_options, converge_updatable, missing, require, require_kms_key, resource_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 
@@ -173,9 +173,8 @@ def check_region_references(module, account):
                             ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
                             "launch template %s" % template["launch_template_id"], region=distribution["region"],
                             LaunchTemplateIds=[template["launch_template_id"]])
-            if not found.get("LaunchTemplates"):
-                module.fail_json(msg="%s: launch template %s does not exist in %s. Create it first or fix the name."
-                                 % (option, template["launch_template_id"], distribution["region"]))
+            if found is not None and not found.get("LaunchTemplates"):
+                missing(module, option, "launch template %s" % template["launch_template_id"], distribution["region"])
         ami = distribution.get("ami_distribution_configuration") or {}
         require_kms_key(module, ami.get("kms_key_id"), "distributions[%d].ami_distribution_configuration.kms_key_id" % index,
                         region=distribution["region"])
