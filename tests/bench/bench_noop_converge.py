@@ -74,7 +74,7 @@ def main():
         process.wait(timeout=10)
 
     tasks = [task for play in report["plays"] for task in play["tasks"]]
-    ours = sum(seconds(task) for task in tasks if task["task"]["name"].startswith("Converge the"))
+    ours = sum(seconds(task) for task in tasks if task["task"]["name"].split(" : ", 1)[-1].startswith("Converge the"))
     baseline = sum(seconds(task) for task in tasks if task["task"]["name"] == "Caller identity (baseline)")
     reads = [call["operation"] for call in log if call["operation"].startswith(("Get", "List"))]
     writes = [call["operation"] for call in log if not call["operation"].startswith(("Get", "List"))]

@@ -49,6 +49,11 @@ def lists_visible(emulator):
         emulator.settings(list_lag_seconds=lag)
 
 
+def task_name(task):
+    """A task's name without the ``ROLE : `` prefix the callback gives a role's tasks."""
+    return task["task"]["name"].split(" : ", 1)[-1]
+
+
 class PlayResult:
     def __init__(self, completed):
         self.completed = completed
@@ -67,9 +72,10 @@ class PlayResult:
         return self.results[index]
 
     def by_name(self, name):
-        """The result of the task called ``name`` (the first one)."""
+        """The result of the task called ``name`` (the first one); a role's task matches by its own
+        name too (the callback reports it as ``ROLE : NAME``)."""
         for task in self.tasks:
-            if task["task"]["name"] == name:
+            if task_name(task) == name or task["task"]["name"] == name:
                 return task["hosts"]["localhost"]
         raise KeyError("no task named %r ran: %s" % (name, [task["task"]["name"] for task in self.tasks]))
 

@@ -6,6 +6,7 @@ import os
 import yaml
 
 from tests.conftest import ROOT
+from tests.integration.conftest import task_name
 from tests.integration.helpers import document
 
 BUILD_DATE = "{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"  # Image Builder's variable, kept from Ansible's templating
@@ -57,5 +58,5 @@ def not_reads(calls):
 
 def changed_tasks(result):
     """Task name → changed, for the tasks that ran (loops count as changed when any item changed)."""
-    return dict((task["task"]["name"], bool(task["hosts"]["localhost"].get("changed"))) for task in result.tasks
+    return dict((task_name(task), bool(task["hosts"]["localhost"].get("changed"))) for task in result.tasks
                 if not task["hosts"]["localhost"].get("skipped"))

@@ -11,7 +11,7 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ROLES = ("os_hardening", "ssh_hardening", "image_cleanup", "role_component")
+ROLES = ("os_hardening", "ssh_hardening", "image_cleanup", "role_component", "stack")
 BEGIN = "<!-- BEGIN generated from meta/argument_specs.yml by tests/molecule/role_docs.py -->"
 END = "<!-- END generated -->"
 
