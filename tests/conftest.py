@@ -25,6 +25,10 @@ def _ensure_collection_link():
     if COLLECTIONS not in sys.path:
         sys.path.insert(0, COLLECTIONS)
     os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS)
+    # Ansible's own files (local temp, galaxy cache, localhost's remote_tmp) in the clone, as under make (tools/env.sh),
+    # so a plain `pytest` leaves nothing in ~/.ansible either.
+    os.environ.setdefault("ANSIBLE_HOME", os.path.join(ROOT, ".build", "ansible"))
+    os.environ.setdefault("ANSIBLE_REMOTE_TEMP", os.path.join(ROOT, ".build", "ansible", "tmp"))
 
 
 _ensure_collection_link()
