@@ -25,10 +25,10 @@ READ_PREFIXES = ("Get", "List", "Describe", "Head")
 AWS_MODE = {"AMIFORGE_EMULATOR_LIST_LAG_SECONDS": "100000", "AMIFORGE_EMULATOR_IAM_PROPAGATION_SECONDS": "5"}
 
 
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory):
-    """The emulator in AWS mode for this worker's session."""
-    log_path = tmp_path_factory.mktemp("emulator") / "emulator.log"
+def aws_mode_emulator(tmp_path_factory, label="emulator"):
+    """Start an emulator in AWS mode, its log in a tmp folder named after ``label``; yield it, then stop it.
+    For fixtures: ``yield from aws_mode_emulator(tmp_path_factory, "awx-emulator")`` (an account of their own)."""
+    log_path = tmp_path_factory.mktemp(label) / "emulator.log"
     with open(log_path, "wb") as log:
         try:
             server = EmulatorProcess.start(env=AWS_MODE, stderr=log)
@@ -36,6 +36,20 @@ def emulator(tmp_path_factory):
             raise RuntimeError("%s\n%s" % (error, log_path.read_text()))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """The emulator in AWS mode for this worker's session."""
+    yield from aws_mode_emulator(tmp_path_factory)
+
+
+def ensure_bucket(emulator, name):
+    """The S3 bucket ``name`` in the emulator, made if missing; returns the name."""
+    s3 = emulator.client("s3")
+    if name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=name)
+    return name
 
 
 @contextlib.contextmanager

@@ -21,8 +21,8 @@ import uuid
 import pytest
 import yaml
 
-from tests.conftest import COLLECTIONS, EmulatorProcess
-from tests.integration.conftest import AWS_MODE, lists_visible
+from tests.conftest import COLLECTIONS
+from tests.integration.conftest import aws_mode_emulator, lists_visible
 
 ansible_runner = pytest.importorskip("ansible_runner")
 
@@ -97,14 +97,7 @@ PROJECT_PLAYBOOKS = {
 @pytest.fixture(scope="module")
 def account(tmp_path_factory):
     """An emulator in AWS mode (List* lags, IAM propagates in 5 s) for this module: the AWS account of the jobs."""
-    log_path = tmp_path_factory.mktemp("awx-emulator") / "emulator.log"
-    with open(log_path, "wb") as log:
-        try:
-            server = EmulatorProcess.start(env=AWS_MODE, stderr=log)
-        except RuntimeError as error:
-            raise RuntimeError("%s\n%s" % (error, log_path.read_text()))
-    yield server
-    server.stop()
+    yield from aws_mode_emulator(tmp_path_factory, "awx-emulator")
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import os
 import pytest
 import yaml
 
-from tests.conftest import ROOT, EmulatorProcess
-from tests.integration.conftest import AWS_MODE, READ_PREFIXES, lists_visible, player
+from tests.conftest import ROOT
+from tests.integration.conftest import READ_PREFIXES, aws_mode_emulator, lists_visible, player
 
 REGIONS = ("us-east-1", "eu-west-1", "eu-central-1")
 GOLDEN_AMI = os.path.join(ROOT, "playbooks", "golden_ami.yml")
@@ -25,14 +25,7 @@ RUN_PIPELINE = os.path.join(ROOT, "playbooks", "run_pipeline.yml")
 @pytest.fixture(scope="module")
 def account(tmp_path_factory):
     """An emulator in AWS mode (List* lags, IAM propagates in 5 s) with an empty account, for this module."""
-    log_path = tmp_path_factory.mktemp("golden-ami-emulator") / "emulator.log"
-    with open(log_path, "wb") as log:
-        try:
-            server = EmulatorProcess.start(env=AWS_MODE, stderr=log)
-        except RuntimeError as error:
-            raise RuntimeError("%s\n%s" % (error, log_path.read_text()))
-    yield server
-    server.stop()
+    yield from aws_mode_emulator(tmp_path_factory, "golden-ami-emulator")
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ import yaml
 
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
 from tests.conftest import ROOT
+from tests.integration.conftest import ensure_bucket
 
 FIXTURE_ROLE = os.path.join(ROOT, "tests", "integration", "roles", "amiforge_marker")
 ROOTFS_SH = os.path.join(ROOT, "tests", "molecule", "rootfs.sh")
@@ -42,11 +43,7 @@ CLEAN_ENV = ["/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbi
 
 @pytest.fixture(scope="module")
 def bucket(emulator):
-    name = "it-role-components"
-    s3 = emulator.client("s3")
-    if name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]:
-        s3.create_bucket(Bucket=name)
-    return name
+    return ensure_bucket(emulator, "it-role-components")
 
 
 def role_tasks(**variables):

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.integration.conftest import lists_visible
+from tests.integration.conftest import ensure_bucket, lists_visible
 from tests.integration.helpers import document
 from tests.integration.stack_helpers import BUILD_DATE, not_reads
 
@@ -30,11 +30,7 @@ def prefix():
 
 @pytest.fixture(scope="module")
 def bucket(emulator):
-    name = "it-stack-role-artifacts"
-    s3 = emulator.client("s3")
-    if name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]:
-        s3.create_bucket(Bucket=name)
-    return name
+    return ensure_bucket(emulator, "it-stack-role-artifacts")
 
 
 @pytest.fixture
