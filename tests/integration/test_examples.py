@@ -40,8 +40,9 @@ def recipe_stack(profile="EC2InstanceProfileForImageBuilder"):
     ]
 
 
-def prepare(module, emulator):
-    """Make what ``module``'s examples expect in the account; returns {placeholder in the text: real value}."""
+def prepare(module, emulator, folder):
+    """Make what ``module``'s examples expect in the account (and in ``folder``, the playbook's); returns
+    {placeholder in the text: real value}."""
     iam, s3 = emulator.client("iam"), emulator.client("s3")
     iam.create_role(RoleName="EC2InstanceProfileForImageBuilder", AssumeRolePolicyDocument="{}")
     iam.create_instance_profile(InstanceProfileName="EC2InstanceProfileForImageBuilder")
@@ -64,6 +65,10 @@ def prepare(module, emulator):
         if module == "image":
             setup.append(task("image_pipeline", name="golden-al2023", image_recipe="golden-al2023", infrastructure_configuration="golden-build",
                               distribution_configuration="golden-distribution"))
+    elif module == "role_tarball":
+        s3.create_bucket(Bucket="my-artifacts")
+        (folder / "roles" / "baseline" / "tasks").mkdir(parents=True)
+        (folder / "roles" / "baseline" / "tasks" / "main.yml").write_text("- ansible.builtin.debug: {msg: baseline}\n")
     return replacements, setup
 
 
@@ -72,7 +77,7 @@ def test_the_examples_run_as_written(module, tmp_path):
     text = examples_of(module)
     emulator = EmulatorProcess.start(env={"AMIFORGE_EMULATOR_LIST_LAG_SECONDS": "100000"})
     try:
-        replacements, setup = prepare(module, emulator)
+        replacements, setup = prepare(module, emulator, tmp_path)
         play = player(emulator, tmp_path)
         if setup:
             play(setup)
