@@ -92,6 +92,8 @@ options:
       - The resource policy that shares this version with other accounts (Image Builder's C(Put*Policy)), as JSON text
         or as a dictionary, e.g. V({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS":
         ["111122223333"]}, "Action": ["imagebuilder:GetComponent", "imagebuilder:ListComponents"], "Resource": [ARN]}]}).
+      - A statement without C(Resource) applies to the version converged (its ARN is filled in), so the same policy
+        follows each new version.
       - Compared with the current policy as JSON, semantically: key order, one statement or a list of one, one action,
         resource or principal or a list of one, list order, an account id or its C(arn:aws:iam::ID:root) ARN are the same.
       - Checked before any call (valid JSON, an object with a C(Statement), each statement with C(Effect), C(Principal)

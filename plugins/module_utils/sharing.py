@@ -149,6 +149,19 @@ def canonical_policy(document, partition="aws"):
     return json.loads(json.dumps(document, sort_keys=True))
 
 
+def with_resource(document, arn):
+    """Statements that name no Resource apply to the version converged (whose ARN a playbook cannot know before a
+    new version is created)."""
+    if not document:
+        return document
+    document = copy.deepcopy(document)
+    statements = document["Statement"]
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        if "Resource" not in statement and "NotResource" not in statement:
+            statement["Resource"] = [arn]
+    return document
+
+
 def owner_only_policy(kind_noun, arn, partition, account):
     """The policy that stops sharing: the owner's own account, the kind's read actions, this ARN."""
     return {"Version": "2012-10-17", "Statement": [{
@@ -194,6 +207,7 @@ def converge_policy(module, api, kind_noun, resource, wanted, created=False):
     have = canonical_policy(current, partition)
     if have is not None and shares_with_nobody(have, partition, account):
         have = None
+    wanted = with_resource(wanted, arn)
     want = canonical_policy(wanted, partition) if wanted else None
     if have == want:
         return False, want, have, want
