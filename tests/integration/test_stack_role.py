@@ -250,8 +250,8 @@ def test_survey_strings_build_then_absent_removes_everything_and_converges(
     assert not_reads(emulator.calls()) == []
 
 
-def test_a_lifecycle_policy_follows_the_stack_recipe_and_goes_with_the_stack(play, emulator, prefix, project, bucket, linux_ami,
-                                                                                instance_profile):
+def test_a_lifecycle_policy_follows_the_stack_recipe_and_goes_with_the_stack(
+        play, emulator, prefix, project, bucket, linux_ami, instance_profile):
     iam = emulator.client("iam")
     role = prefix + "-lifecycle"
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
