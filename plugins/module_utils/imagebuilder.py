@@ -239,7 +239,7 @@ def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, al
         params["filters"] = [dict(name=key, values=value if isinstance(value, list) else [str(value)]) for key, value in filters.items()]
     if kind.owner:
         params["owner"] = owner
-    return api.list_all("List%ss" % kind.api, kind.list_key, **params)
+    return api.list_all(kind.list_operation, kind.list_key, **params)
 
 
 def every_build(api, name, version_arns):
