@@ -103,7 +103,7 @@ options:
         Checked before any call (valid JSON, an object with a C(Statement), each statement with C(Effect), C(Principal)
         and Image Builder C(Action)s).
       - >-
-        Set on the version this task converged (the latest, the one it created, or the one O(version) names for
+        Set on the version this task converged (the latest, the one it created, or the one C(version) names for
         versioned resources; the build for images). A policy change is not a new version; older versions keep their policy.
       - >-
         V('') or V({}) stops sharing. Image Builder has no operation that deletes a resource policy, so the module puts the
