@@ -84,6 +84,39 @@ notes:
     version created a moment before is seen at once.
 """
 
+    # Sharing through a resource policy (components, image and container recipes, images).
+    SHARING = r"""
+options:
+  policy:
+    description:
+      - >-
+        The resource policy that shares this version with other accounts (Image Builder's C(Put*Policy)), as JSON text
+        or as a dictionary, e.g. V({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS":
+        ["111122223333"]}, "Action": ["imagebuilder:GetComponent", "imagebuilder:ListComponents"]}]}).
+      - >-
+        A statement without C(Resource) applies to the version converged (its ARN is filled in), so the same policy
+        follows each new version.
+      - >-
+        Compared with the current policy as JSON, semantically: key order, one statement or a list of one, one action,
+        resource or principal or a list of one, list order, an account id or its C(arn:aws:iam::ID:root) ARN are the same.
+      - >-
+        Checked before any call (valid JSON, an object with a C(Statement), each statement with C(Effect), C(Principal)
+        and Image Builder C(Action)s).
+      - >-
+        Set on the version this task converged (the latest, the one it created, or the one C(version) names for
+        versioned resources; the build for images). A policy change is not a new version; older versions keep their policy.
+      - >-
+        V('') or V({}) stops sharing. Image Builder has no operation that deletes a resource policy, so the module puts the
+        policy that names only this account (with the read actions AWS's sharing examples grant); read back, a policy whose
+        only principal is this account counts as not shared. See docs/aws-behaviour.md in the collection.
+      - >-
+        When unset, the policy is left as it is.
+      - >-
+        Sharing this way leaves a resource share that AWS RAM creates from the policy; AWS asks you to promote it with RAM's
+        C(PromoteResourceShareCreatedFromPolicy) for the resource to be visible to every principal it is shared with.
+    type: raw
+"""
+
     # Resources updated in place.
     UPDATABLE = r"""
 options: {}

@@ -124,3 +124,11 @@ def strip_build(arn):
 
 def is_wildcard(version):
     return "x" in (version or "").split(".")
+
+
+def role_arn(partition, account, role):
+    """An IAM role given by name (``path/name`` too) or ARN, as its ARN in ``account`` (model RoleNameOrArn: "The name or
+    Amazon Resource Name (ARN) ..."): one form to send and compare."""
+    if not role or role.startswith("arn:"):
+        return role
+    return "arn:%s:iam::%s:role/%s" % (partition, account, role.lstrip("/"))

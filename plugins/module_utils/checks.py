@@ -273,6 +273,97 @@ def _combination_problems(shape, request, renames):
     if "executionRole" in shape.members and request.get("workflows") and not request.get("executionRole"):
         found.append("%s: workflows need an execution role (the IAM role Image Builder assumes to run them); give one, or %s: [] to "
                      "use the default workflows" % (user_path("executionRole", renames), user_path("workflows", renames)))
+    if shape.name in ("CreateLifecyclePolicyRequest", "UpdateLifecyclePolicyRequest"):
+        found.extend(lifecycle_policy_problems(request, renames))
+    return found
+
+
+# ---- lifecycle policies --------------------------------------------------------------------
+# The combinations Image Builder documents for lifecycle policies. Sources: botocore 1.44.8 (model) member
+# documentation of CreateLifecyclePolicy, LifecyclePolicyDetailAction(IncludeResources), LifecyclePolicyDetailFilter,
+# LifecyclePolicyDetailExclusionRules(Amis) and LifecyclePolicyResourceSelection, and the user guide's
+# image-lifecycle-rules.html and create-lifecycle-policies.html; docs/aws-behaviour.md "Lifecycle policies" quotes them.
+
+def _lifecycle_detail_problems(detail, index, resource_type, renames):
+    found = []
+
+    def at(path):
+        return user_path("policyDetails[%d].%s" % (index, path), renames)
+
+    action = detail.get("action") or {}
+    action_type = action.get("type")
+    container = resource_type == "CONTAINER_IMAGE"
+    # model resourceType: "policies for container-based Image Builder images support only DELETE"; user guide
+    # image-lifecycle-rules: the deprecate and disable rules are "not available for container images".
+    if container and action_type in ("DEPRECATE", "DISABLE"):
+        found.append("%s: %s is for AMI images only; a CONTAINER_IMAGE policy can only DELETE (use type: DELETE, or "
+                     "resource_type: AMI_IMAGE)" % (at("action.type"), action_type))
+    include = action.get("includeResources") or {}
+    if include.get("containers") and not container:
+        # model includeResources.containers: "apply to distributed containers"; an AMI_IMAGE policy distributes none.
+        found.append("%s: containers are the container images of a CONTAINER_IMAGE policy; remove it, or use amis and "
+                     "snapshots for an AMI_IMAGE policy" % at("action.include_resources.containers"))
+    for member in ("amis", "snapshots"):
+        if include.get(member) and container:
+            found.append("%s: %s belong to AMI images; a CONTAINER_IMAGE policy can include containers only" % (
+                at("action.include_resources.%s" % member), member))
+    # model LifecyclePolicyDetailAction.includeResources: "DELETE rules can include all three, DEPRECATE and DISABLE
+    # rules can include AMIs only, and you can only include snapshots together with AMIs."
+    if action_type in ("DEPRECATE", "DISABLE") and (include.get("snapshots") or include.get("containers")):
+        found.append("%s: a %s rule can include AMIs only; remove snapshots and containers" % (at("action.include_resources"), action_type))
+    elif include.get("snapshots") and not include.get("amis") and not container:
+        found.append("%s: snapshots can only be included together with AMIs; add amis: true" % at("action.include_resources.snapshots"))
+    rule = detail.get("filter") or {}
+    filter_type = rule.get("type")
+    # model LifecyclePolicyDetailFilter.type: "You can only use the count filter with the DELETE action type."
+    if filter_type == "COUNT" and action_type and action_type != "DELETE":
+        found.append("%s: a COUNT filter only goes with a DELETE action; use type: AGE with a unit for %s" % (at("filter.type"), action_type))
+    # model LifecyclePolicyDetailFilter.unit: "Defines the unit of time ... This is required for age-based rules."
+    if filter_type == "AGE" and not rule.get("unit"):
+        found.append("%s: an AGE filter needs a unit of time; add unit: DAYS, WEEKS, MONTHS or YEARS" % at("filter.unit"))
+    if filter_type == "COUNT" and rule.get("unit"):
+        found.append("%s: a unit of time only goes with an AGE filter (a COUNT filter counts images); remove unit, or use type: AGE"
+                     % at("filter.unit"))
+    # model LifecyclePolicyDetailFilter.retainAtLeast: "For age-based filters, this is the number of resources to keep on hand".
+    if filter_type == "COUNT" and rule.get("retainAtLeast") is not None:
+        found.append("%s: retain_at_least only goes with an AGE filter (a COUNT filter's value already is how many to keep); remove it"
+                     % at("filter.retain_at_least"))
+    exclusions = detail.get("exclusionRules") or {}
+    # model LifecyclePolicyDetailExclusionRules.amis: "configuration values that apply to AMIs"; user guide
+    # image-lifecycle-rules "AMI lifecycle exclusion rules".
+    if exclusions.get("amis") and container:
+        found.append("%s: AMI exclusion rules are for AMI_IMAGE policies; use exclusion_rules.tag_map for container images"
+                     % at("exclusion_rules.amis"))
+    return found
+
+
+def lifecycle_policy_problems(request, renames=None):
+    """The documented rules that tie a lifecycle policy's members together, each message naming the option path."""
+    found = []
+    resource_type = request.get("resourceType")
+    details = request.get("policyDetails")
+    if isinstance(details, list):
+        # model CreateLifecyclePolicy.policyDetails: "A policy can contain at most one rule per action type: one DELETE, one
+        # DEPRECATE, and one DISABLE."
+        seen = {}
+        for index, detail in enumerate(details):
+            if not isinstance(detail, dict):
+                continue
+            action_type = (detail.get("action") or {}).get("type")
+            if action_type in seen:
+                found.append("%s: %s is already the action of %s; a policy has at most one rule per action type" % (
+                    user_path("policyDetails[%d].action.type" % index, renames), action_type,
+                    user_path("policyDetails[%d]" % seen[action_type], renames)))
+            seen.setdefault(action_type, index)
+            found.extend(_lifecycle_detail_problems(detail, index, resource_type, renames))
+    selection = request.get("resourceSelection")
+    if isinstance(selection, dict):
+        # model LifecyclePolicyResourceSelection: "You must provide exactly one selection criteria: either recipes or a tag
+        # map, not both."
+        given = [member for member in ("recipes", "tagMap") if selection.get(member)]
+        if len(given) != 1:
+            found.append("%s: give exactly one of recipes or tag_map%s" % (
+                user_path("resourceSelection", renames), " (both are given)" if given else ""))
     return found
 
 

@@ -54,6 +54,11 @@ class Kind:
         return self.noun.replace("_", "-")
 
     @property
+    def list_operation(self):
+        """ListComponents, ..., ListLifecyclePolicies."""
+        return "List%s" % (self.api[:-1] + "ies" if self.api.endswith("y") else self.api + "s")
+
+    @property
     def label(self):
         return self.noun.replace("_", " ")
 
@@ -184,7 +189,7 @@ class ImageBuilder:
         params = dict(filters=[dict(name="name", values=[name])])
         if kind.owner:
             params["owner"] = owner
-        return self.list_all("List%ss" % kind.api, kind.list_key, **params)
+        return self.list_all(kind.list_operation, kind.list_key, **params)
 
     def get(self, kind, arn, missing_ok=True):
         """Get* by ARN (exact, or a version with x wildcards): read-after-write consistent, unlike

@@ -14,8 +14,9 @@ import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-# Maps whose keys belong to the user (tags, a component document): never converted between cases.
-USER_KEYED = ("tags", "amiTags", "resourceTags", "imageTags", "ami_tags", "resource_tags", "image_tags", "data")
+# Maps whose keys belong to the user (tags, a component document, a resource policy): never converted between cases.
+USER_KEYED = ("tags", "amiTags", "resourceTags", "imageTags", "ami_tags", "resource_tags", "image_tags", "data", "tagMap", "tag_map",
+              "policy")
 # Members where an empty string is a value, not "unset" (block device mappings: noDevice "" suppresses a device).
 EMPTY_IS_VALUE = ("noDevice",)
 

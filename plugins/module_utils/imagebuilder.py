@@ -31,6 +31,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import 
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import build_number, builds_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import result_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import share, wanted_policy
 
 
 # --------------------------------------------------------------------------- argument specs
@@ -84,6 +85,8 @@ def check_versioned_options(module):
     if module.params["keep_versions"] is not None and module.params["keep_versions"] < 0:
         module.fail_json(msg="keep_versions: %d is negative; give how many of the newest versions to keep (0 keeps every version)"
                          % module.params["keep_versions"])
+    if "policy" in module.params:
+        wanted_policy(module)  # a sharing policy that is not one fails here, before any call
 
 
 def image_tests_configuration(module):
@@ -188,11 +191,16 @@ def converge_versioned(module, manager, noun, desired, **options):
     changed, resource, diff = manager.ensure_present(
         params["name"], desired, version=params["version"], version_bump=params["version_bump"],
         tags=params["tags"], purge_tags=params["purge_tags"], **options)
+    extra = {}
+    if "policy" in params:  # sharing (see module_utils.sharing): on the version converged, never a new version
+        created = changed and (diff.get("before") or {}).get("version") != (diff.get("after") or {}).get("version")
+        shared, extra["policy"] = share(module, manager.api, manager.kind.noun, resource, diff, created=created)
+        changed = changed or shared
     deleted, in_use = [], []
     if params["keep_versions"]:
         deleted, in_use = manager.prune_versions(params["name"], params["keep_versions"], resource)
         changed = changed or bool(deleted)
-    exit_resource(module, noun, changed, resource, diff, version=semver_of(resource), deleted_versions=deleted, kept_in_use=in_use)
+    exit_resource(module, noun, changed, resource, diff, version=semver_of(resource), deleted_versions=deleted, kept_in_use=in_use, **extra)
 
 
 def converge_updatable(module, manager, noun, desired, **options):
@@ -231,7 +239,7 @@ def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, al
         params["filters"] = [dict(name=key, values=value if isinstance(value, list) else [str(value)]) for key, value in filters.items()]
     if kind.owner:
         params["owner"] = owner
-    return api.list_all("List%ss" % kind.api, kind.list_key, **params)
+    return api.list_all(kind.list_operation, kind.list_key, **params)
 
 
 def every_build(api, name, version_arns):

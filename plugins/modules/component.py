@@ -70,6 +70,7 @@ options:
     type: str
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.sharing
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -117,6 +118,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+policy:
+  description:
+    - The resource policy of the version converged, as a dictionary in a canonical form (lists sorted, account ids as root
+      ARNs); null when it is not shared.
+  returned: when O(policy) is set and state is present
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+           "Action": ["imagebuilder:GetComponent", "imagebuilder:ListComponents"],
+           "Resource": ["arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0/1"]}]}
 arn:
   description: The ARN of the component build version (created, unchanged or predicted).
   returned: when state is present
@@ -158,6 +168,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder
     check_versioned_options, converge_versioned, require_kms_key, versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION
 
 
 def load_document(module):
@@ -219,6 +230,7 @@ def main():
         change_description=dict(type="str"),
         supported_os_versions=dict(type="list", elements="str"),
         kms_key_id=dict(type="str"),
+        policy=POLICY_OPTION,
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -85,6 +85,7 @@ attributes:
     support: full
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.image_tests
+  - amiforge.imagebuilder.imagebuilder.sharing
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -114,6 +115,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+policy:
+  description:
+    - The resource policy of the version converged, as a dictionary in a canonical form (lists sorted, account ids as root
+      ARNs); null when it is not shared.
+  returned: when O(policy) is set and state is present
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+           "Action": ["imagebuilder:GetComponent", "imagebuilder:ListComponents"],
+           "Resource": ["arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0/1"]}]}
 arn:
   description: The ARN of the image build version (existing, new or deleted).
   returned: always
@@ -146,6 +156,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder
     IMAGE_TESTS_SPEC, check_common_options, image_tests_configuration,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION, share, wanted_policy
 
 
 def find_pipeline(module, api, references):
@@ -225,6 +236,9 @@ def finish(module, changed, image, before):
                   amis=[result_of(ami) for ami in (image.get("outputResources") or {}).get("amis", [])])
     if module._diff:
         result["diff"] = diff_of(before, dict(arn=image.get("arn"), status=status) if image else {})
+    if module.params["policy"] is not None and status not in ("FAILED", "CANCELLED"):  # sharing: on the build converged
+        shared, result["policy"] = share(module, ImageBuilder(module), "image", image, result.get("diff"))
+        result["changed"] = changed or shared
     if status in ("FAILED", "CANCELLED"):
         module.fail_json(msg="image build %s ended %s: %s" % (image["arn"], status, image["state"].get("reason", "no reason given")), **result)
     if module.params["wait"] and status in BUILDING:
@@ -275,6 +289,7 @@ def main():
         wait_timeout=dict(type="int", default=7200),
         arn=dict(type="str"),
         tags=dict(type="dict"),
+        policy=POLICY_OPTION,
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleAWSModule(
@@ -286,6 +301,7 @@ def main():
     check_common_options(module)
     image_tests_configuration(module)  # an out-of-range timeout fails here, before any call
     fail_on_problems(module, tag_problems(params["tags"]))
+    wanted_policy(module)  # a sharing policy that is not one fails before any call
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
     if params["state"] == "present" and not params["pipeline"]:

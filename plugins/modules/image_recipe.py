@@ -95,6 +95,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.sharing
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -134,6 +135,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+policy:
+  description:
+    - The resource policy of the version converged, as a dictionary in a canonical form (lists sorted, account ids as root
+      ARNs); null when it is not shared.
+  returned: when O(policy) is set and state is present
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+           "Action": ["imagebuilder:GetComponent", "imagebuilder:ListComponents"],
+           "Resource": ["arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0/1"]}]}
 arn:
   description: The ARN of the recipe version (created, unchanged or predicted).
   returned: when state is present
@@ -172,6 +182,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION
 
 RENAMES = {
     "semanticVersion": "version", "components[].componentArn": "components[]", "components[].parameters": "components[].parameters",
@@ -256,6 +267,7 @@ def main():
         systems_manager_agent=dict(type="dict", options=dict(uninstall_after_build=dict(type="bool"))),
         user_data_override=dict(type="str"),
         ami_tags=dict(type="dict"),
+        policy=POLICY_OPTION,
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

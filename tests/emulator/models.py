@@ -409,6 +409,25 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
 
     # ----- lifecycle policies
     def _lifecycle_fields(self, params):
+        """Stored only (no policy runs). The combinations the model documents are refused as AWS would (the error code is
+        not documented; InvalidParameterValueException is what the operation models)."""
+        details = params["policyDetails"]
+        types = [detail["action"]["type"] for detail in details]
+        self._must(len(set(types)) == len(types), "A policy can contain at most one rule per action type")
+        for detail in details:
+            action, rule = detail["action"], detail["filter"]
+            include = action.get("includeResources") or {}
+            container = params["resourceType"] == "CONTAINER_IMAGE"
+            self._must(not container or action["type"] == "DELETE", "Policies for container images support only DELETE")
+            self._must(rule["type"] != "COUNT" or action["type"] == "DELETE", "The count filter only goes with the DELETE action")
+            self._must(rule["type"] != "AGE" or rule.get("unit"), "The unit is required for age-based rules")
+            self._must(action["type"] == "DELETE" or not (include.get("snapshots") or include.get("containers")),
+                       "DEPRECATE and DISABLE rules can include AMIs only")
+            self._must(not include.get("snapshots") or include.get("amis"), "Snapshots can only be included together with AMIs")
+            self._must(not container or not (detail.get("exclusionRules") or {}).get("amis"), "AMI exclusion rules are for AMI images")
+        selection = params["resourceSelection"]
+        self._must(bool(selection.get("recipes")) != bool(selection.get("tagMap")),
+                   "You must provide exactly one selection criteria: either recipes or a tag map, not both")
         return {k: params.get(k) for k in ("description", "executionRole", "resourceType", "policyDetails", "resourceSelection")} | {
             "status": params.get("status") or "ENABLED"}
 
@@ -418,6 +437,8 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
 
     def update_lifecycle_policy(self, params):
         record = self.find("lifecycle-policy", params["lifecyclePolicyArn"])
+        # model CreateLifecyclePolicy.resourceType: "You can't change the resource type after creation."
+        self._must(params["resourceType"] == record["resourceType"], "You can't change the resource type after creation")
         self._replace(record, self._lifecycle_fields(params))
         return {"lifecyclePolicyArn": record["arn"]}
 
@@ -450,19 +471,51 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
         return {"tags": self._any(params["resourceArn"])["tags"]}
 
     def _policy(self, verb, kind, key, params):
-        """Put/Get{Component,Image,ImageRecipe,ContainerRecipe}Policy."""
+        """Put/Get{Component,Image,ImageRecipe,ContainerRecipe}Policy. Put validates the policy as AWS RAM would turn it into a
+        share (model 1.44.8 PutImagePolicy ``policy``: "Image Builder validates the policy with Amazon Web Services RAM before
+        applying it, and rejects invalid policies with InvalidParameterValueException"): JSON with statements that Allow
+        principals (accounts, organizations, roles) the read actions AWS's sharing examples grant (aws-cli examples
+        put-*-policy.rst) on this very resource. Get answers the policy re-serialised, Resource as a list (aws-cli example
+        get-image-policy.rst), and ResourceNotFoundException when the resource has none (undocumented; the engine reads
+        that as "not shared")."""
         record = self.find(kind, params[key])
         if verb == "Get":
             if record["arn"] not in self.policies:
                 raise err.ResourceNotFoundException("The resource %s has no policy" % record["arn"])
             return {"policy": self.policies[record["arn"]]}
+        if record["_account"] != self.account_id:
+            raise err.InvalidParameterValueException("Only resources that your account owns can be shared")
+        if kind in KINDS and KINDS[kind][1] and record["arn"] != params[key]:
+            raise err.InvalidParameterValueException("A policy applies to a build version ARN: %s" % params[key])
+        document = self._policy_document(kind, record["arn"], params["policy"])
+        self.policies[record["arn"]] = json.dumps(document)
+        return {key: record["arn"]}
+
+    def _policy_document(self, kind, arn, text):
         try:
-            document = json.loads(params["policy"])
+            document = json.loads(text)
         except ValueError:
             raise err.InvalidParameterValueException("The policy is not valid JSON")
-        self._must(isinstance(document, dict) and document.get("Statement"), "The policy needs a Statement")
-        self.policies[record["arn"]] = params["policy"]
-        return {key: record["arn"]}
+        statements = document.get("Statement") if isinstance(document, dict) else None
+        statements = [statements] if isinstance(statements, dict) else statements
+        self._must(isinstance(statements, list) and statements and all(isinstance(item, dict) for item in statements),
+                   "The policy needs at least one Statement")
+        noun = "".join(part.capitalize() for part in kind.split("-"))
+        allowed = {"imagebuilder:Get%s" % noun, "imagebuilder:List%ss" % noun}
+        for statement in statements:
+            self._must(statement.get("Effect") == "Allow", "A sharing policy can only Allow")
+            principal = statement.get("Principal")
+            self._must(isinstance(principal, dict) and principal.get("AWS"), "A sharing policy names AWS principals")
+            actions = statement.get("Action")
+            actions = [actions] if isinstance(actions, str) else actions
+            self._must(isinstance(actions, list) and actions and set(actions) <= allowed,
+                       "The actions a %s can be shared with are %s" % (kind, ", ".join(sorted(allowed))))
+            resources = statement.get("Resource")
+            resources = [resources] if isinstance(resources, str) else resources
+            self._must(isinstance(resources, list) and resources and set(resources) <= {arn},
+                       "The policy's Resource must be %s" % arn)
+            statement["Resource"] = resources
+        return document
 
     # ----- Amazon-owned resources
     def _seed_amazon(self):

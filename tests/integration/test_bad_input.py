@@ -35,11 +35,15 @@ BASE = {
     "image_pipeline": dict(name="@P-@N", image_recipe="@P-recipe", infrastructure_configuration="@P-infra",
                            distribution_configuration="@P-dist"),
     "image": dict(pipeline="@P-pipe"),
+    "lifecycle_policy": dict(name="@P-@N", execution_role="LifecycleRole", resource_type="AMI_IMAGE",
+                             policy_details=[dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5))],
+                             resource_selection=dict(recipes=[dict(name="@P-recipe", semantic_version="x.x.x")])),
     "component_info": {}, "image_recipe_info": {}, "image_pipeline_info": {}, "infrastructure_configuration_info": {},
-    "distribution_configuration_info": {},
+    "distribution_configuration_info": {}, "lifecycle_policy_info": {},
 }
 ARN_TYPES = {"component": "component", "image_recipe": "image-recipe", "infrastructure_configuration": "infrastructure-configuration",
-             "distribution_configuration": "distribution-configuration", "image_pipeline": "image-pipeline"}
+             "distribution_configuration": "distribution-configuration", "image_pipeline": "image-pipeline",
+             "lifecycle_policy": "lifecycle-policy"}
 RESOURCE_MODULES = tuple(ARN_TYPES)
 
 
@@ -323,6 +327,66 @@ CASES = [
                  id="component-kms-missing"),
     pytest.param("component", dict(tags={"aws:team": "x"}), "tags: key 'aws:team' must match", id="component-tags-aws"),
 
+    # ---- lifecycle_policy: the documented combinations, each naming the option path
+    *[pytest.param("lifecycle_policy", dict(policy_details=[dict(dict(action=dict(type=action)), **detail)], **extra), message,
+                   id="lifecycle-" + case_id)
+      for case_id, action, detail, extra, message in [
+          ("unit-with-count", "DELETE", dict(filter=dict(type="COUNT", value=5, unit="DAYS")), {},
+           "policy_details[0].filter.unit: a unit of time only goes with an AGE filter"),
+          ("age-without-unit", "DELETE", dict(filter=dict(type="AGE", value=5)), {},
+           "policy_details[0].filter.unit: an AGE filter needs a unit of time; add unit: DAYS, WEEKS, MONTHS or YEARS"),
+          ("count-with-deprecate", "DEPRECATE", dict(filter=dict(type="COUNT", value=5)), {},
+           "policy_details[0].filter.type: a COUNT filter only goes with a DELETE action"),
+          ("retain-with-count", "DELETE", dict(filter=dict(type="COUNT", value=5, retain_at_least=2)), {},
+           "policy_details[0].filter.retain_at_least: retain_at_least only goes with an AGE filter"),
+          ("containers-in-ami-policy", "DELETE", dict(action=dict(type="DELETE", include_resources=dict(containers=True)),
+                                                      filter=dict(type="COUNT", value=5)), {},
+           "policy_details[0].action.include_resources.containers: containers are the container images of a CONTAINER_IMAGE policy"),
+          ("amis-in-container-policy", "DELETE", dict(action=dict(type="DELETE", include_resources=dict(amis=True)),
+                                                      filter=dict(type="COUNT", value=5)), dict(resource_type="CONTAINER_IMAGE"),
+           "policy_details[0].action.include_resources.amis: amis belong to AMI images"),
+          ("deprecate-container", "DEPRECATE", dict(filter=dict(type="AGE", value=5, unit="DAYS")), dict(resource_type="CONTAINER_IMAGE"),
+           "policy_details[0].action.type: DEPRECATE is for AMI images only; a CONTAINER_IMAGE policy can only DELETE"),
+          ("snapshots-without-amis", "DELETE", dict(action=dict(type="DELETE", include_resources=dict(snapshots=True)),
+                                                    filter=dict(type="COUNT", value=5)), {},
+           "policy_details[0].action.include_resources.snapshots: snapshots can only be included together with AMIs; add amis: true"),
+          ("disable-snapshots", "DISABLE", dict(action=dict(type="DISABLE", include_resources=dict(amis=True, snapshots=True)),
+                                                filter=dict(type="AGE", value=1, unit="YEARS")), {},
+           "policy_details[0].action.include_resources: a DISABLE rule can include AMIs only"),
+          ("ami-exclusions-in-container-policy", "DELETE",
+           dict(filter=dict(type="COUNT", value=5), exclusion_rules=dict(amis=dict(is_public=True))),
+           dict(resource_type="CONTAINER_IMAGE"), "policy_details[0].exclusion_rules.amis: AMI exclusion rules are for AMI_IMAGE policies"),
+          ("value-0", "DELETE", dict(filter=dict(type="COUNT", value=0)), {}, "policy_details[0].filter.value: 0 is out of range 1-1000"),
+          ("last-launched-400", "DELETE", dict(filter=dict(type="COUNT", value=5),
+                                               exclusion_rules=dict(amis=dict(last_launched=dict(value=400, unit="DAYS")))), {},
+           "policy_details[0].exclusion_rules.amis.last_launched.value: 400 is out of range 1-365"),
+    ]],
+    pytest.param("lifecycle_policy", dict(policy_details=[dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5)),
+                                                          dict(action=dict(type="DELETE"), filter=dict(type="AGE", value=1, unit="YEARS"))]),
+                 "policy_details[1].action.type: DELETE is already the action of policy_details[0]", id="lifecycle-two-deletes"),
+    pytest.param("lifecycle_policy", dict(policy_details=[dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5))] * 4),
+                 "policy_details has 4 items; at most 3 are allowed", id="lifecycle-4-details"),
+    pytest.param("lifecycle_policy", dict(resource_selection=dict(recipes=[dict(name="@P-recipe", semantic_version="x.x.x")],
+                                                                  tag_map=dict(retire="yes"))),
+                 "resource_selection: give exactly one of recipes or tag_map (both are given)", id="lifecycle-recipes-and-tags"),
+    pytest.param("lifecycle_policy", dict(resource_selection=dict(recipes=[dict(name="@P-recipe", semantic_version="1.0")])),
+                 "resource_selection.recipes[0].semantic_version: '1.0' must match", id="lifecycle-recipe-version"),
+    pytest.param("lifecycle_policy", dict(execution_role="arn:aws:iam::1234:role/x"), "execution_role: 'arn:aws:iam::1234:role/x' must match",
+                 id="lifecycle-role-arn"),
+    pytest.param("lifecycle_policy", dict(policy_details=[dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5, unit="DECADES"))]),
+                 "value of unit must be one of: DAYS, WEEKS, MONTHS, YEARS", id="lifecycle-unit-choice"),
+    pytest.param("lifecycle_policy", dict(status="PAUSED"), "value of status must be one of: ENABLED, DISABLED", id="lifecycle-status"),
+    pytest.param("lifecycle_policy", dict(execution_role=DROP), "execution_role: required to create lifecycle policy", id="lifecycle-no-role"),
+    pytest.param("lifecycle_policy_info", dict(arn=ib_arn("image-pipeline", "x")),
+                 "arn: '%s' is not an Image Builder lifecycle policy ARN" % ib_arn("image-pipeline", "x"), id="lifecycle_policy_info-arn"),
+
+    # ---- sharing policies: checked before any call
+    pytest.param("component", dict(policy="{not json"), "policy: is not valid JSON", id="component-policy-not-json"),
+    pytest.param("image_recipe", dict(policy=dict(Version="2012-10-17")), "policy: has no Statement", id="recipe-policy-no-statement"),
+    pytest.param("image", dict(policy=dict(Statement=dict(Effect="Allow", Principal=dict(AWS="111122223333"), Action="ec2:RunInstances"))),
+                 "policy.Statement[0].Action: 'ec2:RunInstances' is not an Image Builder action", id="image-policy-not-imagebuilder"),
+    pytest.param("component", dict(policy=dict(Statement=[])), "policy.Statement: give at least one statement", id="component-policy-empty"),
+
     # ---- image
     pytest.param("image", dict(infrastructure_configuration="@P-infra"), "infrastructure_configuration: the pipeline's own settings are used",
                  id="image-pipeline-and-infrastructure"),
@@ -415,7 +479,7 @@ def read(emulator, module, name):
     arn = ib_arn(kind, name.lower(), "x.x.x" if versioned else None)
     parameter = {"component": "componentBuildVersionArn", "image_recipe": "imageRecipeArn", "image_pipeline": "imagePipelineArn",
                  "infrastructure_configuration": "infrastructureConfigurationArn",
-                 "distribution_configuration": "distributionConfigurationArn"}[module]
+                 "distribution_configuration": "distributionConfigurationArn", "lifecycle_policy": "lifecyclePolicyArn"}[module]
     try:
         found = getattr(client, "get_" + module)(**{parameter: arn})
     except botocore.exceptions.ClientError as error:

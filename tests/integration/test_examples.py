@@ -60,6 +60,8 @@ def prepare(module, emulator, folder):
         replacements["subnet-0123456789abcdef0"] = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
         replacements["sg-0123456789abcdef0"] = ec2.create_security_group(GroupName="build", Description="build", VpcId=vpc)["GroupId"]
         s3.create_bucket(Bucket="my-build-logs")
+    elif module == "lifecycle_policy":
+        iam.create_role(RoleName="ImageBuilderLifecycleRole", AssumeRolePolicyDocument="{}")
     elif module in ("image_pipeline", "image"):
         setup = recipe_stack()
         if module == "image":

@@ -248,3 +248,32 @@ def test_survey_strings_build_then_absent_removes_everything_and_converges(
     again = play(playbook=project["playbook"], extra_vars=absent)
     assert stack_result(again)["changed"] is False and not any(changed_by_task(again).values())
     assert not_reads(emulator.calls()) == []
+
+
+def test_a_lifecycle_policy_follows_the_stack_recipe_and_goes_with_the_stack(
+        play, emulator, prefix, project, bucket, linux_ami, instance_profile):
+    iam = emulator.client("iam")
+    role = prefix + "-lifecycle"
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "imagebuilder.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    stack = definition(prefix, instance_profile, linux_ami, components=[dict(name=prefix + "-inline", data=document("inline"))],
+                       lifecycle_policy=dict(execution_role=role, policy_details=[dict(
+                           action=dict(type="DELETE", include_resources=dict(amis=True, snapshots=True)),
+                           filter=dict(type="COUNT", value=5))]))
+    converged = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket))
+    result = stack_result(converged)
+    assert result["lifecycle_policy"].endswith(":lifecycle-policy/%s-stack" % prefix)
+    assert changed_by_task(converged)["Converge the lifecycle policy"] is True
+    policy = emulator.client("imagebuilder").get_lifecycle_policy(lifecyclePolicyArn=result["lifecycle_policy"])["lifecyclePolicy"]
+    assert policy["resourceSelection"] == {"recipes": [{"name": prefix + "-stack", "semanticVersion": "x.x.x"}]}, "the stack's recipe"
+    assert policy["resourceType"] == "AMI_IMAGE" and policy["executionRole"].endswith(":role/" + role)
+
+    emulator.reset_calls()
+    again = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket))
+    assert writes_of_any_service(emulator.calls()) == [] and stack_result(again)["changed"] is False
+
+    removed = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket, stack_state="absent"))
+    assert changed_by_task(removed)["Delete the lifecycle policy"] is True
+    with lists_visible(emulator):
+        left = emulator.client("imagebuilder").list_lifecycle_policies()["lifecyclePolicySummaryList"]
+    assert [item["arn"] for item in left if prefix in item["arn"]] == []
