@@ -40,6 +40,11 @@ def recipe_stack(profile="EC2InstanceProfileForImageBuilder"):
     ]
 
 
+def workflow_examples():
+    """The workflows the workflow module's examples create (the pipeline and image examples run them)."""
+    return [entry for entry in yaml.safe_load(examples_of("workflow")) if entry["amiforge.imagebuilder.workflow"].get("state") != "absent"]
+
+
 def prepare(module, emulator):
     """Make what ``module``'s examples expect in the account; returns {placeholder in the text: real value}."""
     iam, s3 = emulator.client("iam"), emulator.client("s3")
@@ -59,8 +64,11 @@ def prepare(module, emulator):
         replacements["subnet-0123456789abcdef0"] = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
         replacements["sg-0123456789abcdef0"] = ec2.create_security_group(GroupName="build", Description="build", VpcId=vpc)["GroupId"]
         s3.create_bucket(Bucket="my-build-logs")
+    elif module == "workflow_info":
+        setup = workflow_examples()
     elif module in ("image_pipeline", "image"):
-        setup = recipe_stack()
+        iam.create_role(RoleName="ImageBuilderWorkflowRole", AssumeRolePolicyDocument="{}")
+        setup = recipe_stack() + workflow_examples()
         if module == "image":
             setup.append(task("image_pipeline", name="golden-al2023", image_recipe="golden-al2023", infrastructure_configuration="golden-build",
                               distribution_configuration="golden-distribution"))

@@ -62,7 +62,7 @@ CASES = [
     ("timeout-zero", set_step(0, "timeoutSeconds", 0), "steps[0].timeoutSeconds", "positive", True),
     ("missing-instance", set_step(1, "inputs", {}), "steps[1].inputs.instanceId", "needs input 'instanceId'", True),
     ("run-command-document", lambda d: d["steps"].insert(2, {"name": "Run", "action": "RunCommand",
-                                                              "inputs": {"instanceId.$": "$.stepOutputs.Launch.instanceId"}}),
+                                                             "inputs": {"instanceId.$": "$.stepOutputs.Launch.instanceId"}}),
      "steps[2].inputs.documentName", "needs input 'documentName'", True),
     ("bad-parameter-type", lambda d: d["parameters"][0].__setitem__("type", "list"), "parameters[0].type", "stringList", True),
     ("default-of-wrong-type", lambda d: d["parameters"][1].__setitem__("default", "yes"), "parameters[1].default", "not a boolean", True),
