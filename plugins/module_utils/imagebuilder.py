@@ -71,7 +71,7 @@ def info_argument_spec(kind_noun):
 WORKFLOWS_SPEC = dict(type="list", elements="dict", options=dict(
     workflow=dict(type="str", required=True, aliases=["workflow_arn"]),
     parameters=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True), value=dict(type="raw", required=True))),
-    on_failure=dict(type="str", choices=["CONTINUE", "ABORT"]),
+    on_failure=dict(type="str"),  # CONTINUE or ABORT, checked by check_workflows_form so the message has the index
     parallel_group=dict(type="str"),
 ))
 PARALLEL_GROUP_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$")  # botocore ParallelGroup
@@ -190,6 +190,8 @@ def check_workflows_form(module, option="workflows"):
         module.fail_json(msg="execution_role: workflows need an execution role; give one, or %s: [] to use the default workflows" % option)
     for index, entry in enumerate(module.params[option] or []):
         where = "%s[%d]" % (option, index)
+        if entry["on_failure"] is not None and entry["on_failure"] not in ("CONTINUE", "ABORT"):
+            module.fail_json(msg="%s.on_failure: %r is not one of: CONTINUE, ABORT" % (where, entry["on_failure"]))
         if entry["parallel_group"] is not None and not PARALLEL_GROUP_RE.match(entry["parallel_group"]):
             module.fail_json(msg="%s.parallel_group: %r must be 1-100 letters, digits, - _ + or #, starting with a letter or digit"
                              % (where, entry["parallel_group"]))

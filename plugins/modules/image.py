@@ -78,7 +78,6 @@ options:
         description:
           - V(ABORT) (when unset) fails the build when the workflow fails; V(CONTINUE) goes on with the next workflow.
         type: str
-        choices: [CONTINUE, ABORT]
       parallel_group:
         description:
           - The parallel group of a TEST workflow.

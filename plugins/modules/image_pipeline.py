@@ -116,7 +116,6 @@ options:
           - V(ABORT) fails the build when the workflow fails (what the service does when unset); V(CONTINUE) logs the
             failure and goes on with the next workflow.
         type: str
-        choices: [CONTINUE, ABORT]
       parallel_group:
         description:
           - The parallel group of a TEST workflow; test workflows of one group run at the same time.
