@@ -122,24 +122,24 @@ COMPARISONS = {
 LOGICAL = ("and", "or", "not")
 CONDITION_EXTRA_KEYS = ("value", "path", "then", "else")
 
-# --- Image Builder workflow documents ----------------------------------------------------------------
-WORKFLOW_ACTIONS = {
-    "ApplyImageConfigurations": (), "BootstrapInstanceForContainer": ("instanceId",), "CollectImageMetadata": ("instanceId",),
-    "CollectImageScanFindings": (), "CreateImage": ("instanceId",), "DistributeImage": (), "ExecuteComponents": ("instanceId",),
-    "ExecuteStateMachine": (), "LaunchInstance": (), "ModifyImageAttributes": (), "RegisterImage": (),
-    "RunCommand": ("documentName", "instanceId"), "RunSysPrep": ("instanceId",), "SanitizeInstance": ("instanceId",),
-    "TerminateInstance": ("instanceId",), "WaitForAction": (), "WaitForSSMAgent": ("instanceId",),
-}
-WORKFLOW_KEYS = ("name", "description", "schemaVersion", "parameters", "steps", "outputs")
-WORKFLOW_STEP_KEYS = ("name", "description", "action", "onFailure", "rollbackEnabled", "timeoutSeconds", "if", "inputs")
-WORKFLOW_ON_FAILURE = ("Abort", "Continue")
-WORKFLOW_PARAMETER_TYPES = ("string", "integer", "boolean", "stringList")
-# outputs of the workflow step actions whose outputs are documented and well known
-WORKFLOW_OUTPUTS = {"LaunchInstance": ("instanceId",), "CreateImage": ("imageId",),
-                    "RunCommand": ("runCommandId", "status", "output"),
-                    "BootstrapInstanceForContainer": ("runCommandId", "status", "output")}
-WORKFLOW_COMPARISONS = ("booleanEquals", "numberEquals", "numberGreaterThan", "numberGreaterThanEquals", "numberLessThan",
-                        "numberLessThanEquals", "stringEquals")
+# --- Image Builder workflow documents: the tables live in workflow_document ----------------------------
+try:
+    from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_document import (  # pylint: disable=wrong-import-position
+        ACTION_ALIASES, MAX_STEPS, STEP_NAME, WORKFLOW_ACTIONS, WORKFLOW_COMPARISONS, WORKFLOW_KEYS, WORKFLOW_ON_FAILURE,
+        WORKFLOW_OUTPUTS, WORKFLOW_PARAMETER_TYPES, WORKFLOW_STEP_KEYS, required_inputs,
+    )
+except ImportError:  # this file run as a program outside a collection tree: its sibling, by path
+    import importlib.util
+    import os
+    _SPEC = importlib.util.spec_from_file_location("workflow_document", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                                     "workflow_document.py"))
+    _WORKFLOW = importlib.util.module_from_spec(_SPEC)
+    _SPEC.loader.exec_module(_WORKFLOW)
+    (ACTION_ALIASES, MAX_STEPS, STEP_NAME, WORKFLOW_ACTIONS, WORKFLOW_COMPARISONS, WORKFLOW_KEYS, WORKFLOW_ON_FAILURE, WORKFLOW_OUTPUTS,
+     WORKFLOW_PARAMETER_TYPES, WORKFLOW_STEP_KEYS, required_inputs) = (
+        _WORKFLOW.ACTION_ALIASES, _WORKFLOW.MAX_STEPS, _WORKFLOW.STEP_NAME, _WORKFLOW.WORKFLOW_ACTIONS, _WORKFLOW.WORKFLOW_COMPARISONS,
+        _WORKFLOW.WORKFLOW_KEYS, _WORKFLOW.WORKFLOW_ON_FAILURE, _WORKFLOW.WORKFLOW_OUTPUTS, _WORKFLOW.WORKFLOW_PARAMETER_TYPES,
+        _WORKFLOW.WORKFLOW_STEP_KEYS, _WORKFLOW.required_inputs)
 
 EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 CHAIN = re.compile(r"^([A-Za-z0-9_-]+)\.([^.\s\[\]]+)\.(inputs|outputs)(?:\[(\d+)\])?(?:\.([A-Za-z0-9_-]+))?$")
@@ -874,6 +874,9 @@ class _Checker:
         if not isinstance(steps, list) or not steps:
             self.add("error", "steps", "steps", "'steps' must be a non-empty list of workflow steps")
             return
+        if len(steps) > MAX_STEPS:
+            self.add("error", "steps", "too-many-steps", "a workflow runs at most %d steps, this one has %d; split it into a build and "
+                     "a test workflow, or drop steps" % (MAX_STEPS, len(steps)))
         seen = {}
         for index, step in enumerate(steps):
             path = _join("steps", index)
@@ -914,11 +917,15 @@ class _Checker:
         self.unknown_keys(step, WORKFLOW_STEP_KEYS, path, "workflow step")
         if not isinstance(step.get("name"), str) or not step.get("name"):
             self.add("error", _join(path, "name"), "required", "every workflow step needs a 'name'")
+        elif not STEP_NAME.match(step["name"]):
+            self.add("error", _join(path, "name"), "step-name", "step name %r must start with a letter and go on with 2 to 100 letters, "
+                     "digits, '-' or '_' in all (%s)" % (step["name"], STEP_NAME.pattern))
         action = step.get("action")
         if not isinstance(action, str):
             action = repr(action)
         if action not in WORKFLOW_ACTIONS:
             hint = "; %s is an AWSTOE component action, used in component documents" % action if action in ACTIONS \
+                else " (the action is called %r)" % ACTION_ALIASES[action] if action in ACTION_ALIASES \
                 else _suggest(action, WORKFLOW_ACTIONS)
             self.add("error", _join(path, "action"), "unknown-action", "unknown workflow step action %r%s" % (action, hint))
         if "onFailure" in step and step["onFailure"] not in WORKFLOW_ON_FAILURE:
@@ -938,7 +945,7 @@ class _Checker:
             return
         inputs = inputs or {}
         present = set(key[:-2] if key.endswith(".$") else key for key in inputs)
-        for key in WORKFLOW_ACTIONS.get(action, ()):
+        for key in required_inputs(action):
             if key not in present:
                 self.add("error", _join(ipath, key), "missing-input", "%s needs input '%s' (usually '%s.$: \"$.stepOutputs.<launch step>"
                          ".instanceId\"')" % (action, key, key) if key == "instanceId" else "%s needs input '%s'" % (action, key))

@@ -19,6 +19,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 try:
     import botocore
 except ImportError:
@@ -26,12 +28,13 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import (
-    AMAZON, name_problem, parse_arn, semver_of, strip_build, version_key, version_problem,
+    AMAZON, WORKFLOW_TYPES, name_problem, parse_arn, semver_of, strip_build, version_key, version_problem,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import build_number, builds_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import result_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import share, wanted_policy
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_document import parameter_value_problem, parameters_of
 
 
 # --------------------------------------------------------------------------- argument specs
@@ -62,6 +65,18 @@ def info_argument_spec(kind_noun):
     if KINDS[kind_noun].versioned:
         spec["all_versions"] = dict(type="bool", default=False)
     return spec
+
+
+# Custom workflows of a pipeline or an image (API WorkflowConfiguration): a workflow by name or ARN, the values of its parameters,
+# what a failure does, and the parallel group of a test workflow.
+WORKFLOWS_SPEC = dict(type="list", elements="dict", options=dict(
+    workflow=dict(type="str", required=True, aliases=["workflow_arn"]),
+    parameters=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True), value=dict(type="raw", required=True))),
+    on_failure=dict(type="str"),  # CONTINUE or ABORT, checked by check_workflows_form so the message has the index
+    parallel_group=dict(type="str"),
+))
+PARALLEL_GROUP_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$")  # botocore ParallelGroup
+ROLE_RE = re.compile(r"^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$")  # botocore RoleNameOrArn
 
 
 # --------------------------------------------------------------------------- checks before any call
@@ -163,6 +178,91 @@ def require_kms_key(module, key_id, option, region=None):
                 unknowable=["AccessDeniedException"], KeyId=key_id)
 
 
+def _parameter_values(value):
+    """A workflow parameter's value as the API takes it: a list of strings (booleans as true/false)."""
+    values = value if isinstance(value, list) else [value]
+    return [("true" if item else "false") if isinstance(item, bool) else str(item) for item in values]
+
+
+def check_workflows_form(module, option="workflows"):
+    """Fail, before any call, on what ``workflows`` and ``execution_role`` say wrongly by themselves."""
+    role = module.params.get("execution_role")
+    if role and not ROLE_RE.match(role):
+        module.fail_json(msg="execution_role: %r is neither an IAM role name nor a role ARN (arn:aws:iam::123456789012:role/NAME)" % role)
+    if module.params[option] and role == "":
+        module.fail_json(msg="execution_role: workflows need an execution role; give one, or %s: [] to use the default workflows" % option)
+    for index, entry in enumerate(module.params[option] or []):
+        where = "%s[%d]" % (option, index)
+        if entry["on_failure"] is not None and entry["on_failure"] not in ("CONTINUE", "ABORT"):
+            module.fail_json(msg="%s.on_failure: %r is not one of: CONTINUE, ABORT" % (where, entry["on_failure"]))
+        if entry["parallel_group"] is not None and not PARALLEL_GROUP_RE.match(entry["parallel_group"]):
+            module.fail_json(msg="%s.parallel_group: %r must be 1-100 letters, digits, - _ + or #, starting with a letter or digit"
+                             % (where, entry["parallel_group"]))
+        seen = set()
+        for position, parameter in enumerate(entry["parameters"] or []):
+            if parameter["name"] in seen:
+                module.fail_json(msg="%s.parameters[%d].name: %r is given twice; give each parameter once, its values in one list"
+                                 % (where, position, parameter["name"]))
+            seen.add(parameter["name"])
+            if not parameter["name"] or len(parameter["name"]) > 128:
+                module.fail_json(msg="%s.parameters[%d].name: a parameter name has 1 to 128 characters" % (where, position))
+
+
+def workflow_configurations(module, references, option="workflows"):
+    """The ``workflows`` option as the API takes it (None: unset, the resource keeps its workflows; []: back to the
+    default workflows), each workflow resolved to its ARN and checked against what it is, before any write: a
+    pipeline or an image runs BUILD and TEST workflows, a parallel group is for test workflows, and the parameters
+    given must be ones the workflow's document declares, with values of their type, and those without a default
+    must be given (AWS documents both: image-workflow-create-document.html)."""
+    if module.params[option] is None:
+        return None
+    check_workflows_form(module, option)
+    configurations = []
+    for index, entry in enumerate(module.params[option]):
+        where = "%s[%d]" % (option, index)
+        arn, workflow = references.workflow(entry["workflow"], where + ".workflow", guess="test" if entry["parallel_group"] else "build")
+        workflow_type = (parse_arn(arn) or {}).get("workflow_type", "").upper()
+        if workflow_type == "DISTRIBUTION":
+            module.fail_json(msg="%s.workflow: %s is a DISTRIBUTION workflow; a pipeline or an image runs BUILD and TEST workflows "
+                                 "(distribution workflows run through DistributeImage)" % (where, arn))
+        if entry["parallel_group"] and workflow_type == "BUILD":
+            module.fail_json(msg="%s.parallel_group: parallel groups are for TEST workflows and %s is a BUILD workflow; remove "
+                                 "parallel_group" % (where, arn))
+        parameters = [dict(name=parameter["name"], value=_parameter_values(parameter["value"])) for parameter in entry["parameters"] or []]
+        if workflow and workflow.get("data"):
+            declared = parameters_of(workflow["data"])
+            for position, parameter in enumerate(parameters):
+                if parameter["name"] not in declared:
+                    module.fail_json(msg="%s.parameters[%d].name: %r is not a parameter of workflow %s; it declares: %s"
+                                     % (where, position, parameter["name"], arn, ", ".join(sorted(declared)) or "none"))
+                problem = parameter_value_problem(declared[parameter["name"]], parameter["value"])
+                if problem:
+                    module.fail_json(msg="%s.parameters[%d].value: %s (parameter %r of workflow %s is a %s)" % (
+                        where, position, problem, parameter["name"], arn, declared[parameter["name"]].get("type", "string")))
+            given = set(parameter["name"] for parameter in parameters)
+            needed = sorted(name for name, spec in declared.items() if "default" not in spec and name not in given)
+            if needed:
+                module.fail_json(msg="%s.parameters: workflow %s needs a value for %s (no default in its document); add "
+                                     "{name: %s, value: [...]}" % (where, arn, ", ".join(needed), needed[0]))
+        configurations.append(dict((key, value) for key, value in (
+            ("workflowArn", arn), ("parameters", parameters or None), ("onFailure", entry["on_failure"]),
+            ("parallelGroup", entry["parallel_group"])) if value is not None))
+    return configurations
+
+
+def normalize_workflows(value):
+    """A pipeline's or image's workflows and execution role as compared: a workflow without onFailure fails the build when it
+    fails ("If you don't set a value, the image build fails when the workflow fails", API WorkflowConfiguration), which is
+    ABORT; the role by its name, whether given by name or ARN."""
+    value = dict(value)
+    if isinstance(value.get("workflows"), list):
+        value["workflows"] = [dict(item, onFailure=item.get("onFailure") or "ABORT") if isinstance(item, dict) else item
+                              for item in value["workflows"]]
+    if isinstance(value.get("executionRole"), str):
+        value["executionRole"] = value["executionRole"].rsplit("/", 1)[-1]
+    return value
+
+
 # --------------------------------------------------------------------------- converge and exit
 
 def exit_resource(module, noun, changed, resource, diff, **extra):
@@ -216,19 +316,24 @@ def converge_updatable(module, manager, noun, desired, **options):
 
 # --------------------------------------------------------------------------- _info modules
 
-def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, all_versions=False):
+def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, all_versions=False, workflow_type=None):
     """What the _info modules return: full resources for an ARN or a name (the latest version,
-    or all of them), summaries (all pages) for a filtered list or for everything."""
+    or all of them), summaries (all pages) for a filtered list or for everything. A workflow's
+    name is read in each type (``workflow_type``: only that one), since the type is in its ARN."""
     kind = KINDS[kind_noun]
     if arn:
         found = api.get(kind, arn)
         return [found] if found else []
+    if name and owner in ("Self", "Amazon") and kind_noun == "workflow" and not workflow_type:
+        return [item for each in WORKFLOW_TYPES for item in describe(api, kind_noun, name, None, owner, filters, all_versions, each)]
     if name and owner in ("Self", "Amazon"):
         account = AMAZON if owner == "Amazon" else None
-        latest = api.get(kind, api.arn(kind, name, "x.x.x" if kind.versioned else None, account=account))
+        latest = api.get(kind, api.arn(kind, name, "x.x.x" if kind.versioned else None, account=account, workflow_type=workflow_type))
         if not kind.versioned or not all_versions:
             return [latest] if latest else []
-        arns = set(strip_build(item["arn"]) for item in api.list_named(kind, name, owner)) | set([strip_build(latest["arn"])] if latest else [])
+        listed = [item for item in api.list_named(kind, name, owner)
+                  if not workflow_type or (parse_arn(item["arn"]) or {}).get("workflow_type") == workflow_type]
+        arns = set(strip_build(item["arn"]) for item in listed) | set([strip_build(latest["arn"])] if latest else [])
         if kind_noun == "image" and owner == "Self":
             return every_build(api, name, arns)
         resources = [api.get(kind, version_arn) for version_arn in arns]
@@ -264,5 +369,6 @@ def run_info(module, kind_noun, result_key):
     if params.get("arn") and (parse_arn(params["arn"]) or {}).get("type") != KINDS[kind_noun].arn_type:
         module.fail_json(msg="arn: %r is not an Image Builder %s ARN" % (params["arn"], KINDS[kind_noun].label))
     items = describe(ImageBuilder(module), kind_noun, name=params.get("name"), arn=params.get("arn"),
-                     owner=params.get("owner") or "Self", filters=params.get("filters"), all_versions=params.get("all_versions"))
+                     owner=params.get("owner") or "Self", filters=params.get("filters"), all_versions=params.get("all_versions"),
+                     workflow_type=(params.get("type") or "").lower() or None)
     module.exit_json(changed=False, **{result_key: [result_of(item) for item in items]})

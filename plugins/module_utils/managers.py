@@ -23,7 +23,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import bump_version, semver_of, strip_build, version_key
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import bump_version, parse_arn, semver_of, strip_build, version_key
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, request_problems, tag_problems
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import canonical, diff_of, fill_unset
@@ -203,7 +203,8 @@ class VersionedResource(Resource):
         """Version ARNs of ``name`` we own, oldest first: List* united with ``also`` (what Get
         found or a create gave), since List* may not show recent versions yet. List's name filter
         matches the name as it was created, so callers pass the stored name when they have it."""
-        arns = set(strip_build(item["arn"]) for item in self.api.list_named(self.kind, name))
+        arns = set(strip_build(item["arn"]) for item in self.api.list_named(self.kind, name)
+                   if (parse_arn(item["arn"]) or {}).get("workflow_type") == self.workflow_type)  # a workflow's type is its own
         arns.update(strip_build(arn) for arn in also if arn)
         return sorted(arns, key=lambda arn: version_key(semver_of(dict(arn=arn))))
 

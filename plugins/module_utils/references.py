@@ -16,7 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import (
-    is_wildcard, name_problem, parse_arn, strip_build, version_problem,
+    WORKFLOW_TYPES, is_wildcard, name_problem, parse_arn, strip_build, version_problem,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS
 
@@ -89,3 +89,38 @@ class References:
         if found is None and not self.module.check_mode:
             self.module.fail_json(msg="%s: %s %s does not exist. Create it first or fix the reference." % (option, kind.label, arn))
         return found
+
+    def workflow(self, reference, option, held=(), guess="build"):
+        """(the ARN ``reference`` (an ARN, ``name`` or ``name:version``) stands for, the workflow read, or None
+        when it cannot be read: another account's, or in check mode one an earlier task would create). A
+        workflow's type is in its ARN, so a name is looked for in each type, ours first, then Amazon's; the
+        workflow is read even when ``held`` (the current references) has it, since its document says which
+        parameters it takes. In check mode a missing one is predicted as a ``guess`` workflow."""
+        kind = KINDS["workflow"]
+        if reference.startswith("arn:"):
+            arn = self.resolve("workflow", reference, option)
+            if not parse_arn(arn)["workflow_type"]:
+                self.module.fail_json(msg="%s: %r has no workflow type; a workflow ARN reads arn:PARTITION:imagebuilder:REGION:ACCOUNT:"
+                                          "workflow/build|test|distribution/NAME/VERSION" % (option, reference))
+            return arn, self.api.get(kind, arn)
+        name, _sep, version = reference.partition(":")
+        problem = name_problem(name, option) or (version and version_problem(version, option, wildcards=True))
+        if problem:
+            self.module.fail_json(msg=problem)
+        for account in (None, "aws"):
+            for workflow_type in WORKFLOW_TYPES:
+                wanted = self.api.arn(kind, name, version or "x.x.x", account=account, workflow_type=workflow_type)
+                found = self.api.get(kind, wanted)
+                if found:
+                    # ours are pinned to the exact version (a new version is a change to apply), Amazon's follow x.x.x
+                    keep_wildcard = is_wildcard(version) if account is None else is_wildcard(version or "x.x.x")
+                    return (wanted if keep_wildcard else strip_build(found["arn"])), found
+        if self.module.check_mode:
+            arn = self.api.arn(kind, name, version if version and not is_wildcard(version) else "1.0.0", workflow_type=guess)
+            self.module.warn("check mode: %s: workflow %r does not exist yet; assuming an earlier task creates it as %s" % (option, name, arn))
+            self.predicted.append((option, arn))
+            return arn, None
+        fix = "Create it first (amiforge.imagebuilder.workflow) or give its ARN."
+        if version:
+            self.module.fail_json(msg="%s: workflow %r has no version %s in %s. %s" % (option, name, version, self.module.region, fix))
+        self.module.fail_json(msg="%s: workflow %r does not exist in %s. %s" % (option, name, self.module.region, fix))

@@ -44,6 +44,48 @@ options:
     description:
       - With O(image_recipe), where to distribute the image, by name or ARN.
     type: str
+  workflows:
+    description:
+      - With O(image_recipe) and no O(pipeline), the build and test workflows to run instead of the default ones
+        (M(amiforge.imagebuilder.workflow)), in order; needs O(execution_role). A pipeline runs its own.
+      - Checked before any write as M(amiforge.imagebuilder.image_pipeline) checks its O(amiforge.imagebuilder.image_pipeline#module:workflows).
+    type: list
+    elements: dict
+    suboptions:
+      workflow:
+        description:
+          - The workflow, by name (its latest version, ours before Amazon's), V(name:version), or ARN.
+        type: str
+        required: true
+        aliases: [workflow_arn]
+      parameters:
+        description:
+          - Values of the parameters the workflow's document declares.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description:
+              - The parameter's name.
+            type: str
+            required: true
+          value:
+            description:
+              - The value, or a list of values for a V(stringList) parameter. Booleans are sent as V(true) or V(false).
+            type: raw
+            required: true
+      on_failure:
+        description:
+          - V(ABORT) (when unset) fails the build when the workflow fails; V(CONTINUE) goes on with the next workflow.
+        type: str
+      parallel_group:
+        description:
+          - The parallel group of a TEST workflow.
+        type: str
+  execution_role:
+    description:
+      - With O(workflows), the IAM role (name or ARN) Image Builder assumes to run them.
+    type: str
   force:
     description:
       - Build even when an image of the current recipe version exists or is being built.
@@ -108,6 +150,18 @@ EXAMPLES = r"""
     force: true
     wait: false
 
+- name: A build from a recipe with custom build and test workflows
+  amiforge.imagebuilder.image:
+    image_recipe: golden-al2023
+    infrastructure_configuration: golden-build
+    workflows:
+      - workflow: build-sanitized
+      - workflow: test-with-pause
+        parameters:
+          - name: pauseAtEnd
+            value: false
+    execution_role: ImageBuilderWorkflowRole
+
 - name: Delete an image build version
   amiforge.imagebuilder.image:
     arn: arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/1.0.4/1
@@ -153,7 +207,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, check_common_options, image_tests_configuration,
+    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, image_tests_configuration, workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION, share, wanted_policy
@@ -219,6 +273,8 @@ def start_request(module, references, pipeline, recipe_arn, builds):
             distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
                                                             "distribution_configuration") if params["distribution_configuration"] else None,
             imageTestsConfiguration=image_tests_configuration(module),
+            workflows=workflow_configurations(module, references) or None,
+            executionRole=params["execution_role"] or None,
         )
         request = dict((key, value) for key, value in request.items() if value is not None)
     if params["tags"]:
@@ -284,6 +340,8 @@ def main():
         infrastructure_configuration=dict(type="str"),
         distribution_configuration=dict(type="str"),
         image_tests=IMAGE_TESTS_SPEC,
+        workflows=WORKFLOWS_SPEC,
+        execution_role=dict(type="str"),
         force=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=7200),
@@ -302,6 +360,9 @@ def main():
     image_tests_configuration(module)  # an out-of-range timeout fails here, before any call
     fail_on_problems(module, tag_problems(params["tags"]))
     wanted_policy(module)  # a sharing policy that is not one fails before any call
+    check_workflows_form(module)
+    if params["workflows"] and not params["execution_role"]:
+        module.fail_json(msg="execution_role: workflows need an execution role (the IAM role Image Builder assumes to run them); give one")
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
     if params["state"] == "present" and not params["pipeline"]:
@@ -309,7 +370,8 @@ def main():
         if missing:
             module.fail_json(msg="infrastructure_configuration: required to build from image_recipe without a pipeline")
     elif params["pipeline"]:
-        ignored = [option for option in ("infrastructure_configuration", "distribution_configuration", "image_tests") if params[option]]
+        ignored = [option for option in ("infrastructure_configuration", "distribution_configuration", "image_tests", "workflows",
+                                         "execution_role") if params[option]]
         if ignored:
             module.fail_json(msg="%s: the pipeline's own settings are used; remove %s or build from image_recipe without pipeline"
                              % (", ".join(ignored), "it" if len(ignored) == 1 else "them"))

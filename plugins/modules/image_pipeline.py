@@ -81,14 +81,49 @@ options:
     type: bool
   workflows:
     description:
-      - Image Builder workflows to run instead of the default ones, as the API takes them in snake_case
-        (V(workflow_arn), V(parameters), V(parallel_group), V(on_failure)). Needs O(execution_role).
-        V([]) returns to the default workflows.
+      - The build and test workflows to run instead of the default ones (M(amiforge.imagebuilder.workflow)), in order.
+        Needs O(execution_role). V([]) returns to the default workflows; when unset, the pipeline keeps its workflows.
+      - Each is checked before any write against the workflow it names, when it can be read (a BUILD or TEST workflow,
+        parameters its document declares, values of their type, every parameter without a default given).
     type: list
     elements: dict
+    suboptions:
+      workflow:
+        description:
+          - The workflow, by name (its latest version, ours before Amazon's, such as V(build-image)), V(name:version), or
+            ARN (in check mode, also the ARN an earlier task predicted).
+        type: str
+        required: true
+        aliases: [workflow_arn]
+      parameters:
+        description:
+          - Values of the parameters the workflow's document declares.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description:
+              - The parameter's name, as the workflow document declares it.
+            type: str
+            required: true
+          value:
+            description:
+              - The value, or a list of values for a V(stringList) parameter. Booleans are sent as V(true) or V(false).
+            type: raw
+            required: true
+      on_failure:
+        description:
+          - V(ABORT) fails the build when the workflow fails (what the service does when unset); V(CONTINUE) logs the
+            failure and goes on with the next workflow.
+        type: str
+      parallel_group:
+        description:
+          - The parallel group of a TEST workflow; test workflows of one group run at the same time.
+        type: str
   execution_role:
     description:
       - The IAM role (name or ARN) Image Builder assumes to run the workflows. V('') returns to the service-linked role.
+      - Compared by the role's name, so a name and the ARN of the same role are no change.
     type: str
   logging:
     description:
@@ -129,6 +164,19 @@ EXAMPLES = r"""
     name: golden-al2023
     status: DISABLED
 
+- name: Custom build and test workflows, run by an execution role
+  amiforge.imagebuilder.image_pipeline:
+    name: golden-al2023
+    workflows:
+      - workflow: build-sanitized
+      - workflow: test-with-pause
+        parameters:
+          - name: pauseAtEnd
+            value: true
+        on_failure: ABORT
+        parallel_group: smoke
+    execution_role: ImageBuilderWorkflowRole
+
 - name: Run only when started (remove the schedule)
   amiforge.imagebuilder.image_pipeline:
     name: golden-al2023
@@ -154,7 +202,8 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, check_common_options, converge_updatable, image_tests_configuration, resource_argument_spec,
+    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, converge_updatable, image_tests_configuration,
+    normalize_workflows, resource_argument_spec, workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
@@ -175,7 +224,7 @@ RENAMES = {
     "distributionConfigurationArn": "distribution_configuration", "imageTestsConfiguration": "image_tests",
     "imageTestsConfiguration.imageTestsEnabled": "image_tests.enabled", "schedule.scheduleExpression": "schedule.expression",
     "schedule.pipelineExecutionStartCondition": "schedule.start_condition", "enhancedImageMetadataEnabled": "enhanced_image_metadata",
-    "imageScanningConfiguration": "image_scanning", "loggingConfiguration": "logging",
+    "imageScanningConfiguration": "image_scanning", "loggingConfiguration": "logging", "workflows[].workflowArn": "workflows[].workflow",
 }
 
 
@@ -214,7 +263,7 @@ def main():
         status=dict(type="str", choices=["ENABLED", "DISABLED"]),
         enhanced_image_metadata=dict(type="bool"),
         image_scanning=dict(type="bool"),
-        workflows=dict(type="list", elements="dict"),
+        workflows=WORKFLOWS_SPEC,
         execution_role=dict(type="str"),
         logging=dict(type="dict"),
         image_tags=dict(type="dict"),
@@ -224,12 +273,11 @@ def main():
     check_common_options(module)
     tests = image_tests_configuration(module)
     schedule = schedule_of(module)
-    if params["workflows"] and params["execution_role"] == "":
-        module.fail_json(msg="execution_role: workflows need an execution role; give one, or workflows: [] to use the default workflows")
+    check_workflows_form(module)
 
     api = ImageBuilder(module)
     references = References(api)
-    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS, renames=RENAMES)
+    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS, renames=RENAMES, normalize=normalize_workflows)
 
     resolved = {}
 
@@ -255,7 +303,7 @@ def main():
             status=params["status"],
             enhancedImageMetadataEnabled=params["enhanced_image_metadata"],
             imageScanningConfiguration=None if params["image_scanning"] is None else dict(imageScanningEnabled=params["image_scanning"]),
-            workflows=to_api(params["workflows"]),
+            workflows=workflow_configurations(module, references),
             executionRole=params["execution_role"],
             loggingConfiguration=to_api(params["logging"]),
             imageTags=params["image_tags"],

@@ -1,6 +1,7 @@
 """Images and builds: the state walk on the clock, failure, asynchronous cancel, in-place retry, distribution
 (AMIs, tags, launch permissions, launch templates, SSM parameters) and workflow executions."""
 import copy
+import json
 import re
 import time
 import uuid
@@ -249,25 +250,87 @@ class BuildsMixin:
             else:
                 phase = STATES.index(WORKFLOW_STATE[workflow["type"]])
                 state = "PENDING" if STATES.index(status) < phase else "RUNNING" if STATES.index(status) == phase else "COMPLETED"
-            steps = len((yaml.safe_load(workflow["data"]) or {}).get("steps") or [])
+            execution_id = "wf-%s-%04d-0000-0000-%012d" % (image["_id"], index, image["_build"])
+            steps = self._steps(image, workflow, execution_id, state)
             executions.append({
-                "workflowExecutionId": "wf-%s-%04d-0000-0000-%012d" % (image["_id"], index, image["_build"]),
-                "workflowBuildVersionArn": workflow["arn"], "type": workflow["type"], "status": state, "totalStepCount": steps,
-                "totalStepsSucceeded": steps if state == "COMPLETED" else 0, "totalStepsFailed": 1 if state == "FAILED" else 0,
-                "totalStepsSkipped": steps if state in ("SKIPPED", "CANCELLED") else 0, "startTime": image["dateCreated"],
-                "endTime": image.get("_ended"), "message": image["state"].get("reason")})
+                "workflowExecutionId": execution_id,
+                "workflowBuildVersionArn": workflow["arn"], "type": workflow["type"], "status": state, "totalStepCount": len(steps),
+                "totalStepsSucceeded": sum(1 for step in steps if step["status"] == "COMPLETED"),
+                "totalStepsFailed": sum(1 for step in steps if step["status"] == "FAILED"),
+                "totalStepsSkipped": sum(1 for step in steps if step["status"] in ("SKIPPED", "CANCELLED")), "startTime": image["dateCreated"],
+                "endTime": image.get("_ended"), "message": image["state"].get("reason"), "_steps": steps})
         return executions
+
+    def _steps(self, image, workflow, execution_id, state):
+        """The steps of one workflow execution, walked in order while the image is in the workflow's state: during
+        that state the steps run one after the other over the clock step; before it they are PENDING, after it
+        COMPLETED; a failed execution fails at its running step and skips the rest, a cancelled one cancels them."""
+        document = yaml.safe_load(workflow["data"]) or {}
+        steps = [step for step in document.get("steps") or [] if isinstance(step, dict)]
+        running = 0
+        if state == "RUNNING" and steps:
+            elapsed = time.monotonic() - image["_since"]
+            running = min(int(elapsed / max(settings.CLOCK["step_seconds"], 1e-6) * len(steps)), len(steps) - 1)
+        found = []
+        for number, step in enumerate(steps):
+            if state == "COMPLETED" or (state == "RUNNING" and number < running):
+                status = "COMPLETED"
+            elif state == "RUNNING" and number == running:
+                status = "RUNNING"
+            elif state == "FAILED":
+                status = "FAILED" if number == 0 else "SKIPPED"
+            elif state in ("SKIPPED", "CANCELLED"):
+                status = state
+            else:
+                status = "PENDING"
+            found.append({
+                "stepExecutionId": "step-%s-%04x-%04x-0000-%012d" % (image["_id"], int(execution_id[12:16]), number, image["_build"]),
+                "name": step.get("name"), "description": step.get("description"), "action": step.get("action"), "status": status,
+                "rollbackStatus": "SKIPPED" if status == "FAILED" else None,
+                "message": image["state"].get("reason") if status == "FAILED" else None,
+                "inputs": json.dumps(step.get("inputs") or {}), "outputs": json.dumps({}) if status == "COMPLETED" else None,
+                "startTime": image["dateCreated"] if status != "PENDING" else None,
+                "endTime": image.get("_ended") if status in ("FAILED", "SKIPPED", "CANCELLED") else None,
+                "onFailure": step.get("onFailure", "Abort"), "timeoutSeconds": step.get("timeoutSeconds"),
+                "workflowBuildVersionArn": workflow["arn"], "workflowExecutionId": execution_id})
+        return found
 
     def list_workflow_executions(self, params):
         self.advance()
         image = self.find("image", params["imageBuildVersionArn"])
-        executions, token = self._page(self._executions(image), params)
+        executions, token = self._page([self._public(execution) for execution in self._executions(image)], params)
         return {"workflowExecutions": executions, "imageBuildVersionArn": image["arn"], "nextToken": token}
 
-    def get_workflow_execution(self, params):
+    @staticmethod
+    def _public(item):
+        return dict((key, value) for key, value in item.items() if not key.startswith("_") and value is not None)
+
+    def _execution(self, execution_id):
+        """(image, execution) of a workflow execution id of this account."""
         self.advance()
         for image in self.resources["image"].values():
             for execution in self._executions(image) if image["_account"] == self.account_id else []:
-                if execution["workflowExecutionId"] == params["workflowExecutionId"]:
-                    return dict(execution, imageBuildVersionArn=image["arn"])
-        raise err.ResourceNotFoundException("The workflow execution %s does not exist" % params["workflowExecutionId"])
+                if execution["workflowExecutionId"] == execution_id:
+                    return image, execution
+        raise err.ResourceNotFoundException("The workflow execution %s does not exist" % execution_id)
+
+    def get_workflow_execution(self, params):
+        image, execution = self._execution(params["workflowExecutionId"])
+        return dict(self._public(execution), imageBuildVersionArn=image["arn"])
+
+    def list_workflow_step_executions(self, params):
+        image, execution = self._execution(params["workflowExecutionId"])
+        fields = ("stepExecutionId", "name", "description", "action", "status", "rollbackStatus", "message", "inputs", "outputs",
+                  "startTime", "endTime")  # WorkflowStepMetadata
+        steps, token = self._page([self._public(dict((key, step[key]) for key in fields)) for step in execution["_steps"]], params)
+        return {"steps": steps, "workflowBuildVersionArn": execution["workflowBuildVersionArn"], "imageBuildVersionArn": image["arn"],
+                "workflowExecutionId": execution["workflowExecutionId"], "nextToken": token}
+
+    def get_workflow_step_execution(self, params):
+        self.advance()
+        for image in self.resources["image"].values():
+            for execution in self._executions(image) if image["_account"] == self.account_id else []:
+                for step in execution["_steps"]:
+                    if step["stepExecutionId"] == params["stepExecutionId"]:
+                        return dict(self._public(step), imageBuildVersionArn=image["arn"])
+        raise err.ResourceNotFoundException("The workflow step execution %s does not exist" % params["stepExecutionId"])

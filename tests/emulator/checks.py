@@ -18,6 +18,12 @@ from tests.emulator import settings
 INSTANCE_PROFILE_MISSING = ("The value supplied for parameter 'instanceProfileName' is not valid. The provided instance profile "
                             "does not exist. Please specify a different instance profile and try again.")
 BUILD_DATE = re.compile(r"\{\{\s*imagebuilder:buildDate\s*\}\}")
+# The step actions of https://docs.aws.amazon.com/imagebuilder/latest/userguide/wfdoc-step-actions.html
+WORKFLOW_STEP_ACTIONS = (
+    "ApplyImageConfigurations", "BootstrapInstanceForContainer", "CollectImageMetadata", "CollectImageScanFindings", "CreateImage",
+    "DistributeImage", "ExecuteComponents", "ExecuteStateMachine", "LaunchInstance", "ModifyImageAttributes", "RegisterImage",
+    "RunCommand", "RunSysPrep", "SanitizeInstance", "TerminateInstance", "WaitForAction", "WaitForSSMAgent",
+)
 RATE = re.compile(r"^rate\((?P<value>[0-9]+) (?:minute|minutes|hour|hours|day|days)\)$")
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -154,6 +160,26 @@ class ChecksMixin:
             raise err.InvalidParameterValueException("The %s document is not valid YAML: %s" % (what, error))
         self._must(isinstance(document, dict), "The %s document must be a YAML mapping" % what)
         return data, document
+
+    def _check_workflow_document(self, document):
+        """What AWS documents of a workflow document (image-workflow-create-document.html, wfdoc-step-actions.html):
+        schemaVersion 1.0, 1 to 15 steps run in order, each named (WorkflowStepName pattern, unique) with one of the
+        documented step actions, onFailure Abort or Continue; parameters named and typed."""
+        self._must(str(document.get("schemaVersion")) == "1.0", "The workflow document needs schemaVersion 1.0")
+        steps = document.get("steps")
+        self._must(isinstance(steps, list) and 1 <= len(steps) <= 15, "The workflow document needs a steps list of 1 to 15 steps")
+        names = set()
+        for index, step in enumerate(steps):
+            self._must(isinstance(step, dict), "Step %d of the workflow document is not a mapping" % index)
+            name = step.get("name")
+            self._must(isinstance(name, str) and re.match(r"^[A-Za-z][A-Za-z0-9-_]{1,99}$", name) and name not in names,
+                       "Step %d of the workflow document needs a unique name matching ^[A-Za-z][A-Za-z0-9-_]{1,99}$" % index)
+            names.add(name)
+            self._must(step.get("action") in WORKFLOW_STEP_ACTIONS, "Step %s has an unsupported action %r" % (name, step.get("action")))
+            self._must(step.get("onFailure", "Abort") in ("Abort", "Continue"), "Step %s: onFailure must be Abort or Continue" % name)
+        for item in document.get("parameters") or []:
+            self._must(isinstance(item, dict) and item.get("name") and item.get("type") in ("string", "integer", "boolean", "stringList"),
+                       "Each workflow parameter needs a name and a type of string, integer, boolean or stringList")
 
     def _check_infrastructure_references(self, params):
         """The instance profile (unknown to Image Builder while younger than iam_propagation_seconds), subnet,

@@ -40,7 +40,7 @@ UNSUPPORTED = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate",
     "ListImageScanFindings", "ListImageScanFindingAggregations",
-    "GetWorkflowStepExecution", "ListWorkflowStepExecutions", "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
+    "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
 }
 
 
@@ -392,12 +392,19 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
     # ----- workflows
     def create_workflow(self, params):
         data, document = self._document(params, "workflow")
-        self._must(isinstance(document.get("steps"), list), "The workflow document needs a steps list")
+        self._check_workflow_document(document)
         self._check_kms(params.get("kmsKeyId"))
         prefix = params["type"].lower()
         content = dict({k: params.get(k) for k in ("description", "changeDescription", "type", "kmsKeyId")}, data=data)
         self._refuse_identical("workflow", params["name"], params["semanticVersion"], content, prefix=prefix)
-        record = self._new("workflow", params, params["name"], params["semanticVersion"], prefix=prefix, _content=content, **content)
+        # Workflow.parameters (WorkflowParameterDetail): what the document declares, defaults as lists of strings.
+        parameters = [dict(name=item["name"], type=item.get("type", "string"), description=item.get("description"),
+                           defaultValue=[str(value).lower() if isinstance(value, bool) else str(value)
+                                         for value in (item["default"] if isinstance(item["default"], list) else [item["default"]])]
+                           if "default" in item else None)
+                      for item in document.get("parameters") or [] if isinstance(item, dict) and item.get("name")]
+        record = self._new("workflow", params, params["name"], params["semanticVersion"], prefix=prefix, _content=content,
+                           parameters=parameters or None, **content)
         return {"workflowBuildVersionArn": record["arn"], "latestVersionReferences": self.latest_references(record)}
 
     def get_workflow(self, params):

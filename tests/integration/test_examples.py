@@ -40,6 +40,11 @@ def recipe_stack(profile="EC2InstanceProfileForImageBuilder"):
     ]
 
 
+def workflow_examples():
+    """The workflows the workflow module's examples create (the pipeline and image examples run them)."""
+    return [entry for entry in yaml.safe_load(examples_of("workflow")) if entry["amiforge.imagebuilder.workflow"].get("state") != "absent"]
+
+
 def prepare(module, emulator, folder):
     """Make what ``module``'s examples expect in the account (and in ``folder``, the playbook's); returns
     {placeholder in the text: real value}."""
@@ -62,8 +67,11 @@ def prepare(module, emulator, folder):
         s3.create_bucket(Bucket="my-build-logs")
     elif module == "lifecycle_policy":
         iam.create_role(RoleName="ImageBuilderLifecycleRole", AssumeRolePolicyDocument="{}")
+    elif module == "workflow_info":
+        setup = workflow_examples()
     elif module in ("image_pipeline", "image"):
-        setup = recipe_stack()
+        iam.create_role(RoleName="ImageBuilderWorkflowRole", AssumeRolePolicyDocument="{}")
+        setup = recipe_stack() + workflow_examples()
         if module == "image":
             setup.append(task("image_pipeline", name="golden-al2023", image_recipe="golden-al2023", infrastructure_configuration="golden-build",
                               distribution_configuration="golden-distribution"))

@@ -416,7 +416,11 @@ def pipeline_parts(emulator, world, prefix, linux_ami):
         for letter in "ab"]
     workflow = client.create_workflow(name=prefix + "-wf", semanticVersion="1.0.0", type="TEST", data=yaml.safe_dump(
         dict(name="wf", schemaVersion=1.0, steps=[dict(name="Wait", action="WaitForAction")])))["workflowBuildVersionArn"]
-    return dict(recipes=recipes, infrastructures=infrastructures, distributions=distributions, workflow=workflow.rsplit("/", 1)[0])
+    build_workflow = client.create_workflow(name=prefix + "-bwf", semanticVersion="1.0.0", type="BUILD", data=yaml.safe_dump(
+        dict(schemaVersion=1.0, parameters=[dict(name="note", type="string", default="none")],
+             steps=[dict(name="Wait", action="WaitForAction")])))["workflowBuildVersionArn"]
+    return dict(recipes=recipes, infrastructures=infrastructures, distributions=distributions, workflow=workflow.rsplit("/", 1)[0],
+                build_workflow=build_workflow.rsplit("/", 1)[0])
 
 
 def amazon_workflow(kind, name):
@@ -431,7 +435,7 @@ def test_image_pipeline_options(play, emulator, world, prefix, pipeline_parts):
         distribution_configuration=prefix + "-da", image_tests=dict(enabled=False, timeout_minutes=60),
         schedule=dict(expression="cron(0 3 ? * SUN *)", timezone="Europe/Paris", start_condition="EXPRESSION_MATCH_ONLY"),
         status="DISABLED", enhanced_image_metadata=False, image_scanning=True,
-        workflows=[dict(workflow_arn=amazon_workflow("build", "build-image"), parameters=[dict(name="note", value=["a"])]),
+        workflows=[dict(workflow=parts["build_workflow"], parameters=[dict(name="note", value=["a"])]),
                    dict(workflow_arn=amazon_workflow("test", "test-image"), on_failure="ABORT", parallel_group="group-a")],
         execution_role=world["roles"][0], logging=dict(image_log_group_name="/aws/imagebuilder/a", pipeline_log_group_name="/pipelines/a"),
         image_tags=dict(build="a"), tags=dict(stage="a", old="1"),
@@ -485,7 +489,7 @@ def test_image_pipeline_options(play, emulator, world, prefix, pipeline_parts):
         schedule=dict(scheduleExpression="cron(0 4 ? * MON *)", timezone="America/New_York",
                       pipelineExecutionStartCondition="EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
         status="ENABLED", enhancedImageMetadataEnabled=True, imageScanningConfiguration=dict(imageScanningEnabled=False),
-        workflows=[dict(workflowArn=amazon_workflow("build", "build-image"), parameters=[dict(name="note", value=["b"])]),
+        workflows=[dict(workflowArn=parts["build_workflow"], parameters=[dict(name="note", value=["b"])]),
                    dict(workflowArn=parts["workflow"], onFailure="CONTINUE", parallelGroup="group-b")],
         executionRole="arn:aws:iam::%s:role/%s" % (ACCOUNT, world["roles"][1]),
         loggingConfiguration=dict(imageLogGroupName="/aws/imagebuilder/b", pipelineLogGroupName="/pipelines/b"),

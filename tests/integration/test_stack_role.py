@@ -277,3 +277,47 @@ def test_a_lifecycle_policy_follows_the_stack_recipe_and_goes_with_the_stack(
     with lists_visible(emulator):
         left = emulator.client("imagebuilder").list_lifecycle_policies()["lifecyclePolicySummaryList"]
     assert [item["arn"] for item in left if prefix in item["arn"]] == []
+
+
+def test_stack_workflows_run_the_build_and_go_with_the_stack(play, emulator, prefix, project, bucket, linux_ami, instance_profile):
+    role = prefix + "-wf-role"
+    emulator.client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+    launch = dict(name="Launch", action="LaunchInstance", inputs=dict(waitFor="ssmAgent"))
+    on_instance = {"instanceId.$": "$.stepOutputs.Launch.instanceId"}
+    workflows = [
+        dict(name=prefix + "-build", type="BUILD", data=dict(schemaVersion=1.0, steps=[
+            launch, dict(name="Components", action="ExecuteComponents", inputs=on_instance),
+            dict(name="Snapshot", action="CreateImage", inputs=on_instance),
+            dict(name="Terminate", action="TerminateInstance", onFailure="Continue", inputs=on_instance)])),
+        dict(name=prefix + "-test", type="TEST", parallel_group="smoke", parameters=[dict(name="suite", value="smoke")],
+             data=dict(schemaVersion=1.0, parameters=[dict(name="suite", type="string")], steps=[
+                 launch, dict(name="Terminate", action="TerminateInstance", inputs=on_instance)])),
+    ]
+    stack = definition(prefix, instance_profile, linux_ami, components=[dict(name=prefix + "-inline", data=document("inline"))],
+                       workflows=workflows, execution_role=role)
+    missing_role = play(playbook=project["playbook"], extra_vars=role_vars(project, dict(stack, execution_role=None), bucket),
+                        expect_failure=True)
+    assert "stack_definition.execution_role: required, as the stack has workflows" in str(missing_role.results)
+
+    emulator.reset_calls()
+    built = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket, stack_build=True))
+    result = stack_result(built)
+    assert result["image"]["status"] == "AVAILABLE"
+    assert [arn.split("/")[-4:-2] for arn in result["workflows"]] == [["build", prefix + "-build"], ["test", prefix + "-test"]]
+    client = emulator.client("imagebuilder")
+    pipeline = client.get_image_pipeline(imagePipelineArn=result["image_pipeline"])["imagePipeline"]
+    assert [item["workflowArn"] for item in pipeline["workflows"]] == [arn.rsplit("/", 1)[0] for arn in result["workflows"]]
+    assert pipeline["workflows"][1]["parallelGroup"] == "smoke" and pipeline["executionRole"] == role
+    executions = client.list_workflow_executions(imageBuildVersionArn=result["image"]["arn"])["workflowExecutions"]
+    assert [(item["workflowBuildVersionArn"], item["status"]) for item in executions] == [(arn, "COMPLETED") for arn in result["workflows"]]
+
+    emulator.reset_calls()
+    again = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket, stack_build=True))
+    assert writes_of_any_service(emulator.calls()) == [] and stack_result(again)["changed"] is False
+
+    removed = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket, stack_state="absent", stack_delete_images=True))
+    changed = changed_by_task(removed)
+    assert changed["Delete the image pipeline"] is True and changed["Delete every version of the workflows"] is True
+    with lists_visible(emulator):
+        left = [item["arn"] for item in client.list_workflows(owner="Self")["workflowVersionList"] if prefix in item["arn"]]
+    assert left == []

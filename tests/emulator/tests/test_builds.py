@@ -1,6 +1,7 @@
 """Builds: the state walk, failure, cancel, distribution to regions (AMIs, tags, permissions, templates, SSM)."""
 import time
 
+import botocore.exceptions
 import pytest
 
 from tests.emulator.tests.conftest import unique
@@ -70,6 +71,71 @@ def test_workflow_executions_follow_the_build(stack, clock):
     assert all(e["status"] == "COMPLETED" for e in executions)
     got = ib.get_workflow_execution(workflowExecutionId=executions[0]["workflowExecutionId"])
     assert got["imageBuildVersionArn"] == arn and got["workflowBuildVersionArn"].endswith("/build-image/1.0.2/1")
+
+
+CUSTOM_BUILD = """schemaVersion: 1.0
+steps:
+  - name: Launch
+    action: LaunchInstance
+    inputs: {waitFor: ssmAgent}
+  - name: Components
+    action: ExecuteComponents
+    inputs: {instanceId.$: $.stepOutputs.Launch.instanceId}
+  - name: Snapshot
+    action: CreateImage
+    inputs: {instanceId.$: $.stepOutputs.Launch.instanceId}
+"""
+
+
+def test_custom_workflow_steps_are_walked_in_the_image_state(stack, clock, emulator):
+    clock(60)  # the build stays PENDING while the workflow is read
+    ib = stack.ib
+    build = ib.create_workflow(name=unique("wf"), semanticVersion="1.0.0", type="BUILD", data=CUSTOM_BUILD)["workflowBuildVersionArn"]
+    role = emulator.client("iam").create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    arn = ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure(),
+                          workflows=[{"workflowArn": build}], executionRole=role)["imageBuildVersionArn"]
+    [execution] = ib.list_workflow_executions(imageBuildVersionArn=arn)["workflowExecutions"]
+    assert (execution["workflowBuildVersionArn"], execution["type"], execution["status"], execution["totalStepCount"]) == (
+        build, "BUILD", "PENDING", 3), "only the custom workflow runs"
+    steps = ib.list_workflow_step_executions(workflowExecutionId=execution["workflowExecutionId"])["steps"]
+    assert [(step["name"], step["action"], step["status"]) for step in steps] == [
+        ("Launch", "LaunchInstance", "PENDING"), ("Components", "ExecuteComponents", "PENDING"), ("Snapshot", "CreateImage", "PENDING")]
+    clock(1.5)  # each state 1.5 s: the three steps take 0.5 s each while BUILDING
+    rank = {"PENDING": 0, "RUNNING": 1, "COMPLETED": 2}
+    seen, deadline = [], time.monotonic() + 60
+    while time.monotonic() < deadline:
+        statuses = tuple(step["status"] for step in ib.list_workflow_step_executions(
+            workflowExecutionId=execution["workflowExecutionId"])["steps"])
+        if not seen or seen[-1] != statuses:
+            seen.append(statuses)
+        if statuses == ("COMPLETED",) * 3:
+            break
+        time.sleep(0.05)
+    assert seen[-1] == ("COMPLETED",) * 3, seen
+    for before, after in zip(seen, seen[1:]):
+        assert all(rank[b] <= rank[a] for b, a in zip(before, after)), ("a step never goes back", seen)
+    assert all(statuses.count("RUNNING") <= 1 for statuses in seen), ("one step runs at a time", seen)
+    assert ("RUNNING", "PENDING", "PENDING") in seen, seen
+    assert stack.wait(arn)[0]["state"]["status"] == "AVAILABLE"
+    [execution] = ib.list_workflow_executions(imageBuildVersionArn=arn)["workflowExecutions"]
+    assert (execution["status"], execution["totalStepsSucceeded"]) == ("COMPLETED", 3)
+    got = ib.get_workflow_step_execution(stepExecutionId=steps[1]["stepExecutionId"])
+    assert (got["action"], got["status"], got["imageBuildVersionArn"], got["workflowBuildVersionArn"]) == (
+        "ExecuteComponents", "COMPLETED", arn, build)
+
+
+@pytest.mark.parametrize("data, message", [
+    ("schemaVersion: 1.0\nsteps: []\n", "1 to 15 steps"),
+    ("schemaVersion: 1.0\nsteps:\n" + "".join("  - {name: Wait%d, action: WaitForAction}\n" % n for n in range(16)), "1 to 15 steps"),
+    ("schemaVersion: 1.0\nsteps:\n  - {name: 1st, action: WaitForAction}\n", "unique name"),
+    ("schemaVersion: 1.0\nsteps:\n  - {name: Run, action: ExecuteBash}\n", "unsupported action"),
+    ("schemaVersion: 1.0\nsteps:\n  - {name: Run, action: WaitForAction, onFailure: Ignore}\n", "Abort or Continue"),
+    ("steps:\n  - {name: Run, action: WaitForAction}\n", "schemaVersion 1.0"),
+])
+def test_create_workflow_refuses_documents_aws_documents_as_invalid(stack, data, message):
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        stack.ib.create_workflow(name=unique("wf"), semanticVersion="1.0.0", type="BUILD", data=data)
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValueException" and message in str(raised.value)
 
 
 def test_create_image_build_versions_and_listing(stack):

@@ -10,8 +10,7 @@ from tests.emulator.validation import check_output
 OUT_OF_SCOPE = {
     "ImportVmImage", "ImportDiskImage", "GetMarketplaceResource", "GetLifecycleExecution", "ListLifecycleExecutions",
     "ListLifecycleExecutionResources", "CancelLifecycleExecution", "StartResourceStateUpdate", "ListImageScanFindings",
-    "ListImageScanFindingAggregations", "GetWorkflowStepExecution", "ListWorkflowStepExecutions",
-    "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
+    "ListImageScanFindingAggregations", "ListWaitingWorkflowSteps", "SendWorkflowStepAction",
 }
 
 
@@ -44,6 +43,8 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator, 
     ib.list_image_packages(imageBuildVersionArn=image)
     execution = ib.list_workflow_executions(imageBuildVersionArn=image)["workflowExecutions"][0]["workflowExecutionId"]
     ib.get_workflow_execution(workflowExecutionId=execution)
+    step = ib.list_workflow_step_executions(workflowExecutionId=execution)["steps"][0]["stepExecutionId"]
+    ib.get_workflow_step_execution(stepExecutionId=step)
     ib.get_image_pipeline(imagePipelineArn=pipeline)
     ib.list_image_pipelines()
     ib.update_image_pipeline(imagePipelineArn=pipeline, imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure)
