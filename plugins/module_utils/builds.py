@@ -231,9 +231,10 @@ def _remove_region_outputs(api, region, ami_ids, arn):
         api.write("DeregisterImage", client=ec2, ignore=("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"), ImageId=ami)
     problems, deleted = [], []
     for snapshot in snapshots:
-        error = api.write("DeleteSnapshot", client=ec2, ignore=("InvalidSnapshot.NotFound", "InvalidSnapshot.InUse"), SnapshotId=snapshot)
-        if error is not None and error.response["Error"]["Code"] == "InvalidSnapshot.InUse":
-            problems.append(dict(region=region, snapshot=snapshot, reason="still in use: %s" % error.response["Error"].get("Message")))
-        elif error is None:
+        answer = api.write("DeleteSnapshot", client=ec2, ignore=("InvalidSnapshot.NotFound", "InvalidSnapshot.InUse"), SnapshotId=snapshot)
+        error = answer.response["Error"] if isinstance(answer, Exception) else {}
+        if error.get("Code") == "InvalidSnapshot.InUse":
+            problems.append(dict(region=region, snapshot=snapshot, reason="still in use: %s" % error.get("Message")))
+        elif not error:  # InvalidSnapshot.NotFound: gone already
             deleted.append(snapshot)
     return amis, deleted, problems
