@@ -59,9 +59,9 @@ def prepare(module, emulator):
         replacements["subnet-0123456789abcdef0"] = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
         replacements["sg-0123456789abcdef0"] = ec2.create_security_group(GroupName="build", Description="build", VpcId=vpc)["GroupId"]
         s3.create_bucket(Bucket="my-build-logs")
-    elif module in ("image_pipeline", "image"):
+    elif module in ("image_pipeline", "image", "image_info"):
         setup = recipe_stack()
-        if module == "image":
+        if module in ("image", "image_info"):
             setup.append(task("image_pipeline", name="golden-al2023", image_recipe="golden-al2023", infrastructure_configuration="golden-build",
                               distribution_configuration="golden-distribution"))
     return replacements, setup
