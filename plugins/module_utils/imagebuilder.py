@@ -279,8 +279,9 @@ def builds_info(module):
     reference = params["pipeline"] or params["image_recipe"]
     option = "pipeline" if params["pipeline"] else "image_recipe"
     parts = parse_arn(reference) if reference.startswith("arn:") else None
-    if reference.startswith("arn:") and (parts or {}).get("type") not in (("image-pipeline",) if params["pipeline"] else ("image-recipe", "container-recipe")):
-        module.fail_json(msg="%s: %r is not an Image Builder %s ARN" % (option, reference, "image pipeline" if params["pipeline"] else "image or container recipe"))
+    types, label = (("image-pipeline",), "image pipeline") if params["pipeline"] else (("image-recipe", "container-recipe"), "image or container recipe")
+    if reference.startswith("arn:") and (parts or {}).get("type") not in types:
+        module.fail_json(msg="%s: %r is not an Image Builder %s ARN" % (option, reference, label))
     if parts:
         name, version = parts["name"], parts.get("version")
     else:

@@ -67,7 +67,7 @@ options:
     default: 7200
   arn:
     description:
-      - An image build version (C(arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD)): the one to delete with
+      - An image build version, C(arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD). The one to delete with
         O(state=absent), to cancel with O(state=cancelled), or to follow with O(state=present) (instead of O(pipeline) or
         O(image_recipe)).
     type: str
@@ -180,7 +180,8 @@ timeline:
   returned: when the task waited for a build
   type: list
   elements: dict
-  sample: [{"status": "PENDING", "time": "2026-11-27T03:00:01Z", "elapsed_seconds": 0}, {"status": "BUILDING", "time": "2026-11-27T03:04:31Z", "elapsed_seconds": 270}]
+  sample: [{"status": "PENDING", "time": "2026-11-27T03:00:01Z", "elapsed_seconds": 0},
+           {"status": "BUILDING", "time": "2026-11-27T03:04:31Z", "elapsed_seconds": 270}]
 log_locations:
   description: Where the logs of a FAILED build are (S3 and CloudWatch Logs).
   returned: when the build failed

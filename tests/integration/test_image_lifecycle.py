@@ -58,8 +58,8 @@ def existing_snapshots(emulator, region, snapshot_ids):
         Filters=[dict(Name="snapshot-id", Values=list(snapshot_ids))])["Snapshots"]]
 
 
-def test_delete_output_resources_removes_every_ami_and_snapshot_and_finishes_a_cut_short_run(play, writes, emulator, prefix,
-                                                                                              linux_ami, instance_profile):
+def test_delete_output_resources_removes_every_ami_and_snapshot_and_finishes_a_cut_short_run(
+        play, writes, emulator, prefix, linux_ami, instance_profile):
     play(stack(prefix, linux_ami, instance_profile))
     built = play([task("image", pipeline=prefix + "-p")])[0]
     amis = {ami["region"]: ami["image"] for ami in built["amis"]}
@@ -71,8 +71,8 @@ def test_delete_output_resources_removes_every_ami_and_snapshot_and_finishes_a_c
 
     planned = play([task("image", arn=built["arn"], state="absent", delete_output_resources=True)], check=True)[0]
     assert planned["changed"] and all_writes(emulator) == []
-    assert planned["output_resources_removed"] == {region: dict(amis=[amis[region]], snapshots=sorted(snapshots[region]))
-                                                   for region in REGIONS}
+    expected = {region: dict(amis=[amis[region]], snapshots=sorted(snapshots[region])) for region in REGIONS}
+    assert planned["output_resources_removed"] == expected
     assert planned["output_resources_kept"] == []
 
     # A run cut short in eu-west-1 after it tagged the snapshot and deregistered the AMI, before DeleteSnapshot.
@@ -129,8 +129,8 @@ def test_a_running_build_is_cancelled_and_a_re_run_is_unchanged(play, writes, em
     assert again["image"]["state"]["status"] == "CANCELLED"
 
 
-def test_latest_available_build_of_a_recipe_and_of_a_pipeline_skips_a_newer_failed_one(play, emulator, prefix, linux_ami,
-                                                                                         instance_profile):
+def test_latest_available_build_of_a_recipe_and_of_a_pipeline_skips_a_newer_failed_one(
+        play, emulator, prefix, linux_ami, instance_profile):
     bucket = ensure_bucket(emulator, prefix + "-logs")
     parts = stack(prefix, linux_ami, instance_profile)
     parts[2]["amiforge.imagebuilder.infrastructure_configuration"]["logging"] = dict(s3_bucket_name=bucket, s3_key_prefix="builds/")
@@ -153,7 +153,8 @@ def test_latest_available_build_of_a_recipe_and_of_a_pipeline_skips_a_newer_fail
                   task("image_info", pipeline=prefix + "-p")])
     by_pipeline, by_recipe, of_failed_version, every = found.results
     assert [image["arn"] for image in by_pipeline["images"]] == [good["arn"]]
-    assert sorted((ami["region"], ami["image"]) for ami in by_pipeline["amis"]) == sorted((ami["region"], ami["image"]) for ami in good["amis"])
+    good_amis = sorted((ami["region"], ami["image"]) for ami in good["amis"])
+    assert sorted((ami["region"], ami["image"]) for ami in by_pipeline["amis"]) == good_amis
     assert [image["arn"] for image in by_recipe["images"]] == [good["arn"]] and by_recipe["amis"] == by_pipeline["amis"]
     assert of_failed_version["images"] == [] and of_failed_version["amis"] == []
     assert [image["arn"] for image in every["images"]] == [good["arn"], failed["arn"]]
@@ -243,8 +244,8 @@ def test_a_timed_out_wait_leaves_the_build_running_and_a_re_run_waits_for_it(pla
     assert writes() == [], "one StartImagePipelineExecution in all"
 
 
-def test_module_defaults_of_the_action_group_and_short_names_reach_every_run_of_the_module(emulator, prefix, linux_ami,
-                                                                                          instance_profile, play, writes, tmp_path):
+def test_module_defaults_of_the_action_group_and_short_names_reach_every_run_of_the_module(
+        emulator, prefix, linux_ami, instance_profile, play, writes, tmp_path):
     play(stack(prefix, linux_ami, instance_profile))
     writes()
     path = playbook_file(tmp_path, [dict(name="Bake", register="built", image=dict(pipeline=prefix + "-p"))],
@@ -283,5 +284,6 @@ def test_awx_job_output_shows_each_state(emulator, prefix, linux_ami, instance_p
     assert {"BUILDING", "TESTING", "DISTRIBUTING", "AVAILABLE"} <= set(states) and states[-1] == "AVAILABLE", stdout
     result_line = next(index for index, line in enumerate(lines) if line.startswith("changed: [localhost]"))
     assert max(index for index, line in enumerate(lines) if state_of_line(line)) < result_line
-    verbose = [event["stdout"] for event in runner.events if event.get("event") == "verbose" and STATE_LINE in (event.get("stdout") or "")]
+    verbose = [event["stdout"] for event in runner.events
+               if event.get("event") == "verbose" and STATE_LINE in (event.get("stdout") or "")]
     assert len(verbose) == len(states), "each state is an event of its own in the job"
