@@ -66,7 +66,7 @@ EXAMPLES = r"""
 - name: Its AMI in eu-west-1
   ansible.builtin.debug:
     msg: "{{ (newest.amis | selectattr('region', 'equalto', 'eu-west-1') | first).image }}"
-  when: newest.amis | selectattr('region', 'equalto', 'eu-west-1') | list
+  when: newest.amis | selectattr('region', 'equalto', 'eu-west-1') | list | length > 0
 
 - name: The newest AVAILABLE build of version 1.0.4 of a recipe
   amiforge.imagebuilder.image_info:
