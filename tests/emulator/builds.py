@@ -86,7 +86,7 @@ class BuildsMixin:
         for record in list(self.resources["image"].values()):
             if arn and record["arn"] != arn:
                 continue
-            for _ in range(steps):
+            for _step in range(steps):
                 if record["state"]["status"] in FINAL_STATES:
                     break
                 record["_since"] = time.monotonic()
