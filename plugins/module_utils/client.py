@@ -107,6 +107,7 @@ class ImageBuilder:
         self.client = module.client("imagebuilder", retry_decorator=RETRY)
         self.salt = uuid.uuid4().hex
         self._identity = None
+        self._regional = {}
 
     # ----- identity and ARNs
     def identity(self):
@@ -130,11 +131,19 @@ class ImageBuilder:
     def amazon_arn(self, kind, name, version=None):
         return self.arn(kind, name, version, account=AMAZON)
 
+    def regional(self, service, region):
+        """A client of another service (EC2, ...) in ``region``, with the module's credentials, endpoint and
+        retries; one per service and region for this run."""
+        if (service, region) not in self._regional:
+            self._regional[service, region] = self.module.client(service, retry_decorator=RETRY, region=region)
+        return self._regional[service, region]
+
     # ----- calls
-    def call(self, operation, ignore=(), **params):
+    def call(self, operation, ignore=(), client=None, **params):
         """Call ``operation`` (the API's name, e.g. 'GetComponent'). Error codes in ``ignore``
-        return None; any other error fails the module, naming the operation."""
-        method = getattr(self.client, botocore.xform_name(operation))
+        return None; any other error fails the module, naming the operation. ``client``: another
+        service's (``regional``), Image Builder's by default."""
+        method = getattr(client or self.client, botocore.xform_name(operation))
         try:
             return method(aws_retry=True, **params)
         except is_boto3_error_code(list(ignore) or ["-"]):
@@ -142,17 +151,18 @@ class ImageBuilder:
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
             self.module.fail_json_aws(error, msg="%s failed" % operation)
 
-    def write(self, operation, retry_while=None, ignore=(), **params):
+    def write(self, operation, retry_while=None, ignore=(), client=None, **params):
         """A call that changes something; never made in check mode (returns None then).
 
         ``retry_while``: (error code, text in its message, seconds, warning) of an error that
         only means "not visible yet" (an IAM instance profile just created): retried for that
-        long, with the warning. Error codes in ``ignore`` return the error instead of failing."""
+        long, with the warning. Error codes in ``ignore`` return the error instead of failing.
+        ``client``: another service's (``regional``), Image Builder's by default."""
         if self.module.check_mode:
             return None
-        if "clientToken" in self.operation_fields(operation):
+        if client is None and "clientToken" in self.operation_fields(operation):
             params.setdefault("clientToken", client_token(params, self.salt))
-        method = getattr(self.client, botocore.xform_name(operation))
+        method = getattr(client or self.client, botocore.xform_name(operation))
         deadline, delay, warned = None, 2.0, False
         while True:
             try:

@@ -28,9 +28,11 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import (
-    AMAZON, WORKFLOW_TYPES, name_problem, parse_arn, semver_of, strip_build, version_key, version_problem,
+    AMAZON, WORKFLOW_TYPES, is_wildcard, name_problem, parse_arn, semver_of, strip_build, version_key, version_problem,
 )
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import build_number, builds_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import (
+    build_number, builds_of, builds_of_pipeline, latest_of_recipe,
+)
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import result_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import share, wanted_policy
@@ -372,3 +374,61 @@ def run_info(module, kind_noun, result_key):
                      owner=params.get("owner") or "Self", filters=params.get("filters"), all_versions=params.get("all_versions"),
                      workflow_type=(params.get("type") or "").lower() or None)
     module.exit_json(changed=False, **{result_key: [result_of(item) for item in items]})
+
+
+def builds_info(module):
+    """image_info with ``image_recipe`` or ``pipeline``: their builds in any state, oldest first, or with
+    ``latest_available`` the newest AVAILABLE one and its AMIs; checked before any call."""
+    params = module.params
+    latest = params["latest_available"]
+    if not params["image_recipe"] and not params["pipeline"]:
+        module.fail_json(msg="latest_available: give image_recipe or pipeline, whose newest AVAILABLE build to return")
+    for option in ("filters", "all_versions"):
+        if params.get(option):
+            module.fail_json(msg="%s: not with image_recipe or pipeline (they return the builds of that recipe or pipeline)" % option)
+    if params.get("owner") not in (None, "Self"):
+        module.fail_json(msg="owner: only Self with image_recipe or pipeline (the builds of this account)")
+    if not module.region:
+        module.fail_json(msg="region: no region given; set 'region' or AWS_REGION (AWX injects credentials but no region)")
+    reference = params["pipeline"] or params["image_recipe"]
+    option = "pipeline" if params["pipeline"] else "image_recipe"
+    parts = parse_arn(reference) if reference.startswith("arn:") else None
+    types, label = (("image-pipeline",), "image pipeline") if params["pipeline"] else (("image-recipe", "container-recipe"), "image or container recipe")
+    if reference.startswith("arn:") and (parts or {}).get("type") not in types:
+        module.fail_json(msg="%s: %r is not an Image Builder %s ARN" % (option, reference, label))
+    if parts:
+        name, version = parts["name"], parts.get("version")
+    else:
+        name, _sep, version = reference.partition(":")
+        if params["pipeline"] and version:
+            module.fail_json(msg="pipeline: %r: give the pipeline's name or ARN, without a version" % reference)
+        problem = name_problem(name, option) or (version_problem(version, option + " version", wildcards=True) if version else None)
+        if problem:
+            module.fail_json(msg=problem)
+    api = ImageBuilder(module)
+    if params["pipeline"]:
+        pipeline = api.get(KINDS["image_pipeline"], reference if parts else api.arn(KINDS["image_pipeline"], name))
+        if pipeline is None:
+            module.fail_json(msg="pipeline: image pipeline %r does not exist in %s" % (reference, module.region))
+        builds = builds_of_pipeline(api, pipeline, "AVAILABLE" if latest else None)
+        images = builds[-1:] if latest else builds
+    elif latest:
+        found = latest_of_recipe(api, name, version or None)
+        images = [found] if found else []
+    elif version and not is_wildcard(version):
+        images = [api.get(KINDS["image"], build["arn"]) or build for build in builds_of(api, name, version)]
+    else:
+        kind = KINDS["image"]
+        arns = set(strip_build(item["arn"]) for item in api.list_named(kind, name) if version_matches(version, semver_of(item)))
+        images = [build for build in every_build(api, name, arns) if version_matches(version, semver_of(build))]
+    result = dict(changed=False, images=[result_of(image) for image in images])
+    if latest:
+        result["amis"] = [result_of(ami) for image in images for ami in (image.get("outputResources") or {}).get("amis", [])]
+    module.exit_json(**result)
+
+
+def version_matches(pattern, version):
+    """Whether ``version`` (x.y.z) matches ``pattern`` (x.y.z with x wildcards; None matches all)."""
+    if not pattern:
+        return True
+    return all(want in ("x", have) for want, have in zip(pattern.split("."), (version or "").split(".")))

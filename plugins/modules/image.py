@@ -18,9 +18,14 @@ description:
   - Never starts a second build of a recipe version while one is running, even one GetImage does not show yet (the
     pipeline's last run status says so), and two runs that start the same pipeline build at the same moment start
     one build (their requests carry the same client token).
-  - Waits for the build by default and fails with the service's reason when it fails.
-  - With O(state=absent), deletes the image build version O(arn) (the AMIs it distributed stay; deregister them
-    with M(amazon.aws.ec2_ami)).
+  - Waits for the build by default and fails with the service's reason when it fails, naming where its logs are (the
+    infrastructure configuration's S3 log location and the CloudWatch Logs groups).
+  - While it waits, each state the build reaches is printed as it happens (a line with the state, the time waited and
+    the image ARN, in ansible-playbook's output and in AWX job output), and the result carries RV(timeline).
+  - With O(arn) and no O(pipeline) or O(image_recipe), follows that build (waits for it, or reports its state).
+  - With O(state=absent), deletes the image build version O(arn). Its AMIs and their snapshots stay (DeleteImage leaves
+    them) unless O(delete_output_resources=true).
+  - With O(state=cancelled), cancels the build O(arn) if it is still running (CancelImageCreation).
 author:
   - amiforge developers (@amiforge)
 options:
@@ -104,19 +109,38 @@ options:
     default: 7200
   arn:
     description:
-      - The image build version to delete with O(state=absent).
+      - An image build version, C(arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD). The one to delete with
+        O(state=absent), to cancel with O(state=cancelled), or to follow with O(state=present) (instead of O(pipeline) or
+        O(image_recipe)).
     type: str
+  delete_output_resources:
+    description:
+      - With O(state=absent), first deregister the AMIs the build distributed to this account, in every region, and delete
+        their EBS snapshots, then delete the image. AWS's DeleteImage leaves them, and DeregisterImage leaves the snapshots.
+      - AMIs distributed to other accounts (C(target_account_ids)) and container images stay; RV(output_resources_kept)
+        lists them with the reason. When something of this account cannot be removed the image is kept and the task
+        fails, so a re-run finishes the job (snapshots are tagged C(Ec2ImageBuilderArn) before their AMI is
+        deregistered, so a run cut short finds them again).
+      - In check mode, RV(output_resources_removed) lists what would be removed.
+    type: bool
+    default: false
   tags:
     description:
       - Tags for a new image.
     type: dict
   state:
     description:
-      - V(present) makes sure an image of the current recipe version exists, V(absent) deletes the image O(arn).
+      - V(present) makes sure an image of the current recipe version exists (or follows the build O(arn)), V(absent)
+        deletes the image O(arn), V(cancelled) cancels the build O(arn) if it is still running.
+      - V(cancelled) is unchanged when the build already ended (the result's C(msg) says in which state); with O(wait) it
+        waits until the build is CANCELLED (cancelling is asynchronous).
     type: str
-    choices: [present, absent]
+    choices: [present, absent, cancelled]
     default: present
 notes:
+  - An action plugin of the same name runs in front of the module to print the states while it waits; it works when
+    the module is called by its FQCN, its short name with C(collections), and with
+    C(module_defaults) for C(group/amiforge.imagebuilder.aws).
   - Supports check mode (no write call; C(changed) says whether a build would start) and diff mode.
 attributes:
   check_mode:
@@ -166,6 +190,25 @@ EXAMPLES = r"""
   amiforge.imagebuilder.image:
     arn: arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/1.0.4/1
     state: absent
+
+- name: Delete a build with its AMIs and their snapshots in every region
+  amiforge.imagebuilder.image:
+    arn: "{{ golden.arn }}"
+    state: absent
+    delete_output_resources: true
+  register: teardown
+
+- name: Start a build, then cancel it
+  amiforge.imagebuilder.image:
+    pipeline: golden-al2023
+    force: true
+    wait: false
+  register: started
+
+- name: Cancel it (unchanged if it already ended)
+  amiforge.imagebuilder.image:
+    arn: "{{ started.arn }}"
+    state: cancelled
 """
 
 RETURN = r"""
@@ -194,6 +237,31 @@ amis:
   type: list
   elements: dict
   sample: [{"region": "us-east-1", "image": "ami-0abcdef1234567890", "name": "golden-2026-11-27T03-00-00Z", "account_id": "123456789012"}]
+timeline:
+  description:
+    - The states the build went through while the task waited, each with when it was first seen (UTC) and the seconds
+      waited until then.
+  returned: when the task waited for a build
+  type: list
+  elements: dict
+  sample: [{"status": "PENDING", "time": "2026-11-27T03:00:01Z", "elapsed_seconds": 0},
+           {"status": "BUILDING", "time": "2026-11-27T03:04:31Z", "elapsed_seconds": 270}]
+log_locations:
+  description: Where the logs of a FAILED build are (S3 and CloudWatch Logs).
+  returned: when the build failed
+  type: str
+  sample: "S3 s3://build-logs/golden/; CloudWatch Logs group /aws/imagebuilder/golden-al2023 (stream 1.0.4/1)"
+output_resources_removed:
+  description: With O(delete_output_resources), what was removed (in check mode, what would be), per region.
+  returned: with O(delete_output_resources)
+  type: dict
+  sample: {"us-east-1": {"amis": ["ami-0abcdef1234567890"], "snapshots": ["snap-0123456789abcdef0"]}}
+output_resources_kept:
+  description: With O(delete_output_resources), what stays, each with the reason (AMIs of other accounts, container images).
+  returned: with O(delete_output_resources)
+  type: list
+  elements: dict
+  sample: [{"region": "eu-west-1", "account_id": "210987654321", "image": "ami-0fedcba9876543210", "reason": "distributed to account 210987654321: ..."}]
 """
 
 import time
@@ -201,7 +269,8 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import is_wildcard, name_problem, parse_arn, strip_build
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds import (
-    BUILDING, IMAGE, NOT_FOUND_GRACE, build_number, builds_of, newest, pipeline_is_building, status_of, wait_for_image,
+    BUILDING, IMAGE, NOT_FOUND_GRACE, build_number, builds_of, log_locations, newest, pipeline_is_building, remove_outputs, status_of,
+    wait_for_image,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, tag_problems
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
@@ -284,8 +353,9 @@ def start_request(module, references, pipeline, recipe_arn, builds):
     return operation, request
 
 
-def finish(module, changed, image, before):
-    """Exit with the image; a build that ended badly fails the task with the service's reason."""
+def finish(module, changed, image, before, api=None):
+    """Exit with the image; a build that ended badly fails the task with the service's reason (and,
+    when it FAILED, where its logs are)."""
     image = image or {}
     status = status_of(image)
     result = dict(changed=changed, arn=image.get("arn"), image=result_of(image),
@@ -296,7 +366,11 @@ def finish(module, changed, image, before):
         shared, result["policy"] = share(module, ImageBuilder(module), "image", image, result.get("diff"))
         result["changed"] = changed or shared
     if status in ("FAILED", "CANCELLED"):
-        module.fail_json(msg="image build %s ended %s: %s" % (image["arn"], status, image["state"].get("reason", "no reason given")), **result)
+        message = "image build %s ended %s: %s" % (image["arn"], status, image["state"].get("reason", "no reason given"))
+        if status == "FAILED":
+            result["log_locations"] = log_locations(api or ImageBuilder(module), image)
+            message += ". Logs: %s" % result["log_locations"]
+        module.fail_json(msg=message, **result)
     if module.params["wait"] and status in BUILDING:
         module.fail_json(msg="image build %s is still %s after %d seconds; it goes on, and a re-run waits for it"
                          % (image["arn"], status, module.params["wait_timeout"]), **result)
@@ -320,17 +394,75 @@ def wait_to_appear(module, api, name, version, pipeline):
                      % (pipeline["arn"], pipeline.get("lastRunStatus"), pipeline.get("dateLastRun"), name, version))
 
 
-def delete(module, api):
+def check_build_arn(module):
+    """``arn`` must be an image build version ARN (checked before any call)."""
     arn = module.params["arn"]
     parts = parse_arn(arn) or {}
     if parts.get("type") != "image" or not parts.get("build"):
         module.fail_json(msg="arn: %r is not an image build version ARN (arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/x.y.z/BUILD)" % arn)
+
+
+def delete(module, api):
+    """Delete the image ``arn``; with ``delete_output_resources`` first its AMIs and snapshots in our account."""
+    arn = module.params["arn"]
     image = api.get(IMAGE, arn)
+    outputs = dict(output_resources_removed={}, output_resources_kept=[]) if module.params["delete_output_resources"] else {}
     if not image or status_of(image) == "DELETED":
-        module.exit_json(changed=False, arn=arn, image={}, amis=[])
+        module.exit_json(changed=False, arn=arn, image={}, amis=[], **outputs)
+    diff = dict(diff=diff_of(dict(arn=arn, status=status_of(image)), {})) if module._diff else {}
+    if module.params["delete_output_resources"]:
+        if status_of(image) in BUILDING:
+            module.fail_json(msg="arn: image build %s is still %s, so its AMIs may not exist yet; cancel it first (state=cancelled), then "
+                                 "delete it" % (arn, status_of(image)), changed=False, arn=arn, **outputs)
+        removed, kept = remove_outputs(api, image)
+        outputs = dict(output_resources_removed=removed, output_resources_kept=kept)
+        ours = [item for item in kept if "account_id" not in item and "image_uris" not in item]
+        if ours:
+            module.fail_json(msg="Removed the AMIs and snapshots of %s but %s; the image is kept so that a re-run finishes the job once "
+                                 "that is fixed" % (arn, "; ".join("%s %s is %s" % (item["region"], item["snapshot"], item["reason"])
+                                                                   for item in ours)),
+                             changed=bool(removed), arn=arn, image=result_of(image), amis=[], **outputs)
     api.delete_or_fail(IMAGE, arn)
-    module.exit_json(changed=True, arn=arn, image={}, amis=[],
-                     **(dict(diff=diff_of(dict(arn=arn, status=status_of(image)), {})) if module._diff else {}))
+    module.exit_json(changed=True, arn=arn, image={}, amis=[], **dict(outputs, **diff))
+
+
+def cancel(module, api):
+    """Cancel the build ``arn`` if it still runs (asynchronous: with ``wait``, until it is CANCELLED)."""
+    arn = module.params["arn"]
+    image = api.get(IMAGE, arn)
+    if not image:
+        module.fail_json(msg="arn: image build %s does not exist in %s" % (arn, module.region))
+    before = dict(arn=arn, status=status_of(image))
+    if status_of(image) in BUILDING:
+        # A build that ends between GetImage and the cancel answers InvalidParameterValueException (the cfn
+        # provider's image DeleteHandler takes it for "the image hit a terminal state"): read it again.
+        answer = api.write("CancelImageCreation", ignore=("InvalidParameterValueException",), imageBuildVersionArn=arn)
+        if not isinstance(answer, Exception):
+            if answer is not None and module.params["wait"]:
+                image = wait_for_image(api, arn, module.params["wait_timeout"])
+            result = dict(changed=True, arn=arn, image=result_of(image),
+                          amis=[result_of(ami) for ami in (image.get("outputResources") or {}).get("amis", [])],
+                          msg="cancellation of %s %s" % (arn, "requested" if status_of(image) in BUILDING else "done: %s" % status_of(image)))
+            if module._diff:
+                result["diff"] = diff_of(before, dict(arn=arn, status="CANCELLED"))
+            if module.params["wait"] and answer is not None and status_of(image) in BUILDING:
+                module.fail_json(msg="cancellation of %s requested, but it is still %s after %d seconds"
+                                     % (arn, status_of(image), module.params["wait_timeout"]), **result)
+            module.exit_json(**result)
+        image = api.get(IMAGE, arn) or image
+    module.exit_json(changed=False, arn=arn, image=result_of(image),
+                     amis=[result_of(ami) for ami in (image.get("outputResources") or {}).get("amis", [])],
+                     msg="image build %s already ended %s: nothing to cancel" % (arn, status_of(image)))
+
+
+def follow_build(module, api):
+    """``state=present`` with ``arn``: follow that build (wait for it, or report its state)."""
+    arn = module.params["arn"]
+    image = api.get(IMAGE, arn)
+    if image is None:
+        module.fail_json(msg="arn: image build %s does not exist in %s (a build just started may be unknown to GetImage for a "
+                             "short while)" % (arn, module.region), missing=True, changed=False, arn=arn, image={}, amis=[])
+    finish(module, False, follow(module, api, arn), dict(arn=arn, status=status_of(image)), api)
 
 
 def main():
@@ -348,11 +480,14 @@ def main():
         arn=dict(type="str"),
         tags=dict(type="dict"),
         policy=POLICY_OPTION,
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        delete_output_resources=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent", "cancelled"], default="present"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
-        required_if=[("state", "present", ("pipeline", "image_recipe"), True), ("state", "absent", ("arn",))],
+        required_if=[("state", "present", ("pipeline", "image_recipe", "arn"), True), ("state", "absent", ("arn",)),
+                     ("state", "cancelled", ("arn",))],
+        mutually_exclusive=[("arn", "pipeline"), ("arn", "image_recipe")],
         supports_check_mode=True,
     )
     params = module.params
@@ -365,7 +500,11 @@ def main():
         module.fail_json(msg="execution_role: workflows need an execution role (the IAM role Image Builder assumes to run them); give one")
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
-    if params["state"] == "present" and not params["pipeline"]:
+    if params["arn"]:
+        check_build_arn(module)
+    if params["delete_output_resources"] and params["state"] != "absent":
+        module.fail_json(msg="delete_output_resources: only with state=absent (it removes the AMIs and snapshots of the image deleted)")
+    if params["state"] == "present" and not params["pipeline"] and not params["arn"]:
         missing = [option for option in ("infrastructure_configuration",) if not params[option]]
         if missing:
             module.fail_json(msg="infrastructure_configuration: required to build from image_recipe without a pipeline")
@@ -378,6 +517,10 @@ def main():
     api = ImageBuilder(module)
     if params["state"] == "absent":
         delete(module, api)
+    if params["state"] == "cancelled":
+        cancel(module, api)
+    if params["arn"]:
+        follow_build(module, api)
     references = References(api)
     pipeline = find_pipeline(module, api, references) if params["pipeline"] else None
     recipe_arn, follows_pipeline = recipe_of(module, api, references, pipeline)

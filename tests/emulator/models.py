@@ -569,3 +569,12 @@ def advance_all():
     with LOCK:
         for backend in all_backends():
             backend.advance()
+
+
+def advance_images(arn=None, steps=1):
+    """``POST /_amiforge/advance``: {build ARN: status} of the builds moved (see ``BuildsMixin.advance_image``)."""
+    moved = {}
+    with LOCK:
+        for backend in all_backends():
+            moved.update(backend.advance_image(arn, steps))
+    return moved

@@ -252,6 +252,12 @@ class Emulator:
             if "step_seconds" in body:
                 settings.CLOCK["step_seconds"] = float(body["step_seconds"])
             result = dict(settings.CLOCK)
+        elif route == ("POST", "/_amiforge/advance"):
+            steps = body.get("steps", 1)
+            if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+                start_response("400 Bad Request", [("Content-Type", "application/json")])
+                return [json.dumps({"error": "steps must be a whole number >= 1, not %r" % (steps,)}).encode()]
+            result = models.advance_images(body.get("image"), steps)
         elif route in (("POST", "/_amiforge/settings"), ("GET", "/_amiforge/settings")):
             result = dict(settings.SETTINGS)
             if request.method == "POST":

@@ -69,10 +69,10 @@ def prepare(module, emulator, folder):
         iam.create_role(RoleName="ImageBuilderLifecycleRole", AssumeRolePolicyDocument="{}")
     elif module == "workflow_info":
         setup = workflow_examples()
-    elif module in ("image_pipeline", "image"):
+    elif module in ("image_pipeline", "image", "image_info"):
         iam.create_role(RoleName="ImageBuilderWorkflowRole", AssumeRolePolicyDocument="{}")
         setup = recipe_stack() + workflow_examples()
-        if module == "image":
+        if module in ("image", "image_info"):
             setup.append(task("image_pipeline", name="golden-al2023", image_recipe="golden-al2023", infrastructure_configuration="golden-build",
                               distribution_configuration="golden-distribution"))
     elif module == "role_tarball":

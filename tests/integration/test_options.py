@@ -866,6 +866,10 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
         task("image_info", register="l", name=prefix + "-r1"),
         task("image_info", register="m", arn=images[0]),
         task("image_info", register="n", name=amazon_image, owner="Amazon"),
+        task("image_info", register="o", image_recipe=prefix + "-r1", latest_available=True),
+        task("image_info", register="p", image_recipe=prefix + "-r1:1.0.0"),
+        task("image_info", register="q", image_recipe=parts["recipes"][0], latest_available=True),
+        task("image_info", register="r", pipeline=prefix + "-p", latest_available=True),
     ])
     assert not any(got.changed) and writes() == []
     assert [item["version"] for item in got[0]["components"]] == ["1.0.1"]
@@ -880,6 +884,10 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
     assert [item["arn"] for item in got[11]["images"]] == [images[1]]
     assert [item["arn"] for item in got[12]["images"]] == [images[0]]
     assert got[13]["images"][0]["arn"].startswith("arn:aws:imagebuilder:%s:aws:image/%s/" % (REGION, amazon_image))
+    assert [item["arn"] for item in got[14]["images"]] == [images[1]] and [ami["region"] for ami in got[14]["amis"]] == [REGION]
+    assert [item["arn"] for item in got[15]["images"]] == [images[0]] and "amis" not in got[15]
+    assert [item["arn"] for item in got[16]["images"]] == [images[0]]
+    assert got[17]["images"] == [] and got[17]["amis"] == [], "the pipeline ran no build (the images were made by CreateImage)"
 
     with lists_visible(emulator):  # listing: all_versions and filters
         listed = play([

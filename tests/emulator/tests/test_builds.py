@@ -258,3 +258,24 @@ def test_ami_names_render_image_builder_variables_with_or_without_spaces(stack, 
     assert len(images) == 1
     rendered = images[0]["Name"]
     assert "{{" not in rendered and rendered.endswith("-v1.0.0-b1"), rendered
+
+
+def test_advance_walks_a_held_build_state_by_state_and_its_amis_have_snapshots(stack, emulator, clock):
+    clock(100000)  # held: only the advance endpoint moves it
+    arn = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
+    other = stack.ib.create_image(imageRecipeArn=stack.recipe(), infrastructureConfigurationArn=stack.infrastructure())["imageBuildVersionArn"]
+    seen = [stack.ib.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"]]
+    while seen[-1] != "AVAILABLE":
+        assert emulator.admin("POST", "advance", {"image": arn}) == {arn: WALK[len(seen)]}
+        seen.append(stack.ib.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"])
+    assert seen == WALK
+    assert stack.ib.get_image(imageBuildVersionArn=other)["image"]["state"]["status"] == "PENDING", "only the build named moves"
+    assert emulator.admin("POST", "advance", {"image": other, "steps": 3}) == {other: "TESTING"}
+    assert emulator.admin("POST", "advance", {"image": arn}) == {arn: "AVAILABLE"}, "a finished build stays as it is"
+    ami = stack.ib.get_image(imageBuildVersionArn=arn)["image"]["outputResources"]["amis"][0]
+    image = emulator.client("ec2").describe_images(ImageIds=[ami["image"]])["Images"][0]
+    snapshot = image["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    assert emulator.client("ec2").describe_snapshots(SnapshotIds=[snapshot])["Snapshots"][0]["SnapshotId"] == snapshot
+    with pytest.raises(Exception) as refused:
+        emulator.admin("POST", "advance", {"steps": 0})
+    assert "400" in str(refused.value)
