@@ -15,6 +15,7 @@ The stack is small (one data component, one role component so the S3 path is cov
 """
 import json
 import os
+import re
 import sys
 import uuid
 
@@ -65,7 +66,7 @@ def survey(**answers):
     """Extra vars as a golden_ami job template's survey sends them: strings only (an empty region means the
     default), the stack and the tags as JSON text."""
     base = {"imagebuilder_stack": stack(), "imagebuilder_region": "", "imagebuilder_build": "true",
-            "imagebuilder_wait_timeout": "600", "imagebuilder_poll_interval": "1",
+            "imagebuilder_wait_timeout": "600",
             "imagebuilder_tags": json.dumps({"team": "platform", "built-by": "awx"})}
     base.update(answers)
     return base
@@ -174,8 +175,8 @@ def test_the_playbooks_run_as_awx_jobs_and_every_request_carries_the_session_tok
     assert pipeline["tags"]["team"] == "platform"
 
     runner, calls = awx("run_pipeline.yml", {"imagebuilder_pipeline": STACK_NAME, "imagebuilder_region": "",
-                                             "imagebuilder_force": "true", "imagebuilder_wait_timeout": "600",
-                                             "imagebuilder_poll_interval": "1"}, tokens=("AWS_SESSION_TOKEN",))
+                                             "imagebuilder_force": "true", "imagebuilder_wait_timeout": "600"},
+                          tokens=("AWS_SESSION_TOKEN",))
     assert_successful(runner)
     assert calls and without_token(calls) == []
     assert [call["operation"] for call in calls if call["write"]] == ["StartImagePipelineExecution"]
@@ -205,17 +206,20 @@ def test_the_playbooks_run_as_awx_jobs_and_every_request_carries_the_session_tok
 
 def test_a_failed_build_fails_the_job_with_the_service_reason_and_destroy_removes_it(awx, account):
     """The emulator fails a build at a step named emulator-fail (docs/emulator.md); the job fails at the playbook's
-    "Fail on a failed build" task with Image Builder's reason, and destroy.yml removes the stack and the FAILED image."""
+    build task with Image Builder's reason and where the logs are, after a line for each state the build went through,
+    and destroy.yml removes the stack and the FAILED image."""
     failing = FAILING_NAME
     answers = survey(imagebuilder_stack=stack(failing, step="emulator-fail"))
     runner, calls = awx("golden_ami.yml", answers)
     assert (runner.status, runner.rc) == ("failed", 2), output(runner)[-4000:]
     assert without_token(calls) == []
     failures = [event["event_data"] for event in runner.events if event.get("event") == "runner_on_failed"]
-    assert [failure["task"] for failure in failures] == ["Fail on a failed build, with the service's reason"]
+    assert [failure["task"] for failure in failures] == ["Build the image when the pipeline's recipe version has none, printing each state as it happens"]
     message = failures[0]["res"]["msg"]
-    assert "ended FAILED" in message and "Step emulator-fail of component" in message, message
-    assert any("FAILED (Step emulator-fail of component" in status for status in debug_messages(runner, "Show the build's status"))
+    assert "ended FAILED" in message and "Step emulator-fail of component" in message and "s3://" in message, message
+    stdout = output(runner)
+    assert re.search(r"image build FAILED after \d+s: arn:aws:imagebuilder:", stdout), stdout[-4000:]
+    assert stdout.index("image build PENDING after") < stdout.index("image build FAILED after") < stdout.index("fatal: [localhost]")
 
     runner, calls = awx("destroy.yml", answers)
     assert_successful(runner)

@@ -37,7 +37,6 @@ def example():
     """playbooks/vars/golden_ami.yml, with a poll interval for an emulator that builds in a second or two."""
     with open(os.path.join(ROOT, "playbooks", "vars", "golden_ami.yml")) as handle:
         variables = yaml.safe_load(handle)
-    variables["imagebuilder_poll_interval"] = 1
     return variables
 
 
@@ -197,8 +196,8 @@ def test_run_pipeline_fails_with_the_services_reason(run, account):
     run(playbook=GOLDEN_AMI, extra_vars=variables, env_extra=dict(AWS_SECURITY_TOKEN="token-as-older-awx-injects-it", AWS_SESSION_TOKEN=""))
     calls = account.calls()
     assert calls and [call for call in calls if not call.get("session_token")] == []
-    failed = run(playbook=RUN_PIPELINE, extra_vars=dict(imagebuilder_pipeline="golden-failing", imagebuilder_poll_interval="1"),
+    failed = run(playbook=RUN_PIPELINE, extra_vars=dict(imagebuilder_pipeline="golden-failing"),
                  expect_failure=True)
-    message = failed.by_name("Fail on a failed build, with the service's reason")["msg"]
-    assert "ended FAILED" in message and "emulator-fail" in message, message
+    message = failed.by_name("Run the pipeline and follow the build, printing each state as it happens")["msg"]
+    assert "ended FAILED" in message and "emulator-fail" in message and "logs" in message, message
     run(playbook=DESTROY, extra_vars=dict(variables, imagebuilder_stack=json.dumps(stack)))
