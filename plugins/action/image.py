@@ -120,11 +120,17 @@ class ActionModule(ActionBase):
     @staticmethod
     def _finish(first, last, timeline, overrides):
         """The result: the last module run's (the build as it ended, the failure with its reason and logs), with
-        ``changed`` and the diff's ``before`` of the first run (which started the build, or not), and the timeline."""
+        ``changed`` and the diff's ``before`` of the first run (which started the build, or not), and the timeline.
+        The follow-up runs leave ``policy`` out, so the sharing the first run converged (its ``policy`` result and the
+        policy in its diff) is carried over."""
         final = dict(last)
         final.pop("missing", None)
         final.update(changed=bool(first.get("changed")), timeline=timeline, **overrides)
+        if "policy" in first:
+            final["policy"] = first["policy"]
         if "diff" in first:
             final["diff"] = dict(before=first["diff"].get("before"),
                                  after=dict(arn=first["arn"], status=status_of(last)) if first["diff"].get("after") else {})
+            if "policy" in (first["diff"].get("after") or {}):
+                final["diff"]["after"]["policy"] = first["diff"]["after"]["policy"]
         return final

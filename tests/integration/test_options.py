@@ -13,6 +13,7 @@ at once; each B-change is its own task, changing one option (or one suboption) o
 """
 import base64
 import copy
+import json
 import time
 import uuid
 
@@ -836,6 +837,256 @@ def test_image_options(play, writes, emulator, prefix, build_parts):
     assert built["imageRecipe"]["arn"] == parts["recipes"][1]
 
 
+# --------------------------------------------------------------------------- policy (sharing): component, image_recipe, image
+
+FRIEND, OTHER = "111122223333", "444455556666"
+POLICY_READ = dict(Component=("get_component_policy", "componentArn"), ImageRecipe=("get_image_recipe_policy", "imageRecipeArn"),
+                   Image=("get_image_policy", "imageArn"))
+
+
+def sharing_policy(kind, *accounts):
+    """A sharing policy of ``kind`` (Component, ImageRecipe, Image) with ``accounts``, granting the actions AWS's examples grant,
+    without Resource (the module fills in the version converged, which a playbook cannot know before a new version)."""
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": list(accounts)},
+                                                    "Action": ["imagebuilder:Get%s" % kind, "imagebuilder:List%ss" % kind]}]}
+
+
+def written_differently(kind, arn, *accounts):
+    """The policy ``sharing_policy`` makes, with its Resource, written another way: JSON text, one statement as an object,
+    keys, actions and principals in another order, accounts as root ARNs, the resource as a string."""
+    return json.dumps({"Statement": {"Resource": arn, "Action": ["imagebuilder:List%ss" % kind, "imagebuilder:Get%s" % kind],
+                                     "Principal": {"AWS": ["arn:aws:iam::%s:root" % account for account in reversed(accounts)]},
+                                     "Effect": "Allow"}, "Version": "2012-10-17"})
+
+
+def stored_policy(emulator, kind, arn):
+    """The policy of ``arn`` read with boto3 (Get*Policy), parsed; None when it has none."""
+    client = imagebuilder(emulator)
+    operation, parameter = POLICY_READ[kind]
+    try:
+        return json.loads(getattr(client, operation)(**{parameter: arn})["policy"])
+    except client.exceptions.ResourceNotFoundException:
+        return None
+
+
+def shared_with(policy):
+    """The AWS principals of ``policy``'s statements, and the resources they name."""
+    principals, resources = set(), set()
+    for statement in policy["Statement"] if isinstance(policy["Statement"], list) else [policy["Statement"]]:
+        for key, found in (("Principal", principals), ("Resource", resources)):
+            values = statement[key]["AWS"] if key == "Principal" else statement[key]
+            found.update([values] if isinstance(values, str) else values)
+    return principals, resources
+
+
+def check_policy_option(play, emulator, module, kind, options, create):
+    """The ``policy`` option of ``module`` (its other options: ``options``; ``create``: the write that makes the resource):
+    with policy A the resource is made and shared (one Put*Policy), A again is no change, B (one more account) is one
+    Put*Policy on the same version, B again none; B read back with boto3. Then B written another way and the option left
+    out are no change, '' stops sharing (one Put*Policy, only the owner left), '' and {} again are no change."""
+    put = "Put%sPolicy" % kind
+    a, b = sharing_policy(kind, FRIEND), sharing_policy(kind, FRIEND, OTHER)
+    steps = run_steps(play, emulator, [task(module, **merged(options, policy=a)), task(module, **merged(options, policy=a)),
+                                       task(module, **merged(options, policy=b)), task(module, **merged(options, policy=b))])
+    arn = steps[0].result["arn"]
+    assert steps[0].changed and sorted(steps[0].writes) == sorted([create, put]), steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert steps[2].changed and steps[2].writes == [put] and steps[2].result["arn"] == arn, ("a policy is not a new version", steps[2])
+    assert unchanged(steps[3]) and steps[3].result["arn"] == arn, steps[3]
+    root = "arn:aws:iam::%s:root"
+    assert steps[0].result["policy"]["Statement"][0]["Principal"] == {"AWS": [root % FRIEND]}, steps[0].result["policy"]
+    assert steps[2].result["policy"]["Statement"][0]["Principal"] == {"AWS": sorted([root % FRIEND, root % OTHER])}
+    stored = stored_policy(emulator, kind, arn)
+    assert shared_with(stored) == ({FRIEND, OTHER}, {arn}), stored
+    assert sorted(stored["Statement"][0]["Action"]) == sorted(b["Statement"][0]["Action"]), stored
+
+    steps = run_steps(play, emulator, [
+        task(module, **merged(options, policy=written_differently(kind, arn, FRIEND, OTHER))),
+        task(module, **options),
+        task(module, **merged(options, policy="")), task(module, **merged(options, policy="")), task(module, **merged(options, policy={})),
+    ])
+    assert unchanged(steps[0]) and unchanged(steps[1]), ("the same policy written differently; the option left out", steps[0:2])
+    assert steps[2].changed and steps[2].writes == [put] and steps[2].result["policy"] is None and steps[2].result["arn"] == arn, steps[2]
+    assert unchanged(steps[3]) and unchanged(steps[4]), steps[3:5]
+    assert shared_with(stored_policy(emulator, kind, arn)) == ({root % ACCOUNT}, {arn}), "only the owner left: shared with nobody"
+    return arn
+
+
+def test_component_policy_option(play, emulator, prefix):
+    arn = check_policy_option(play, emulator, "component", "Component", dict(name=prefix + "-c", data=document("shared")), "CreateComponent")
+    assert arn.endswith("/1.0.0/1")
+
+
+def test_image_recipe_policy_option(play, emulator, prefix, linux_ami):
+    options = dict(name=prefix + "-r", parent_image=linux_ami, components=[dict(name="update-linux")])
+    arn = check_policy_option(play, emulator, "image_recipe", "ImageRecipe", options, "CreateImageRecipe")
+    assert arn.endswith("/1.0.0")
+
+
+def test_image_policy_option(play, emulator, prefix, build_parts):
+    options = dict(image_recipe=prefix + "-r2", infrastructure_configuration=prefix + "-i", wait_timeout=120)
+    arn = check_policy_option(play, emulator, "image", "Image", options, "CreateImage")
+    assert imagebuilder(emulator).get_image(imageBuildVersionArn=arn)["image"]["imageRecipe"]["arn"] == build_parts["recipes"][1]
+
+
+# --------------------------------------------------------------------------- lifecycle_policy
+
+def role(world, index):
+    return "arn:aws:iam::%s:role/%s" % (ACCOUNT, world["roles"][index])
+
+
+def rules(policy):
+    """A lifecycle policy's rules (as the module returns them) by action type."""
+    return dict((detail["action"]["type"], detail) for detail in policy["policy_details"])
+
+
+def test_lifecycle_policy_options(play, emulator, world, prefix):
+    name = prefix + "-lp"
+    delete = dict(action=dict(type="DELETE", include_resources=dict(amis=True, snapshots=True)),
+                  filter=dict(type="AGE", value=6, unit="MONTHS", retain_at_least=2),
+                  exclusion_rules=dict(tag_map=dict(keep="yes"), amis=dict(
+                      is_public=False, regions=["us-west-2"], shared_accounts=["111111111111"], last_launched=dict(value=7, unit="DAYS"),
+                      tag_map=dict(pinned="yes"))))
+    deprecate = dict(action=dict(type="DEPRECATE", include_resources=dict(amis=True)), filter=dict(type="AGE", value=30, unit="DAYS"))
+    base = dict(name=name, description="lp A", execution_role=world["roles"][0], resource_type="AMI_IMAGE", policy_details=[delete, deprecate],
+                resource_selection=dict(recipes=[dict(name="golden", semantic_version="1.x.x"), dict(name="base", semantic_version="2.0.0")]),
+                status="ENABLED", tags=dict(stage="a", old="1"))
+    rule, amis = "policy_details[0].", "policy_details[0].exclusion_rules.amis."
+    changes = [
+        ("description", "lp B"),
+        ("execution_role", role(world, 1)),
+        (rule + "action.include_resources.snapshots", False),
+        (rule + "action.include_resources.amis", False),
+        (rule + "filter.value", 12),
+        (rule + "filter.unit", "WEEKS"),
+        (rule + "filter.retain_at_least", 3),
+        (rule + "exclusion_rules.tag_map", dict(keep="always", also="this")),
+        (amis + "is_public", True),
+        (amis + "regions", ["us-west-2", "eu-west-1"]),
+        (amis + "shared_accounts", ["111111111111", "222222222222"]),
+        (amis + "last_launched.value", 14),
+        (amis + "last_launched.unit", "WEEKS"),
+        (amis + "tag_map", dict(pinned="no")),
+        ("policy_details[1].action.type", "DISABLE"),
+        ("policy_details[1].action.include_resources.amis", False),
+        ("policy_details[1].filter.value", 60),
+        ("policy_details[1].filter.unit", "MONTHS"),
+        ("resource_selection.recipes[0].name", "golden-b"),
+        ("resource_selection.recipes[1].semantic_version", "2.x.x"),
+        ("resource_selection", dict(tag_map=dict(retire="yes"))),
+        ("resource_selection.tag_map", dict(retire="now", team="x")),
+        ("status", "DISABLED"),
+        (rule + "filter", dict(type="COUNT", value=10)),
+    ]
+    changed_tasks, final = sequence("lifecycle_policy", base, changes)
+    # the rules in another order, the AMI regions and accounts in another order, the role as an ARN: no change
+    shuffled = copy.deepcopy(final)
+    shuffled["policy_details"].reverse()
+    for key in ("regions", "shared_accounts"):
+        shuffled["policy_details"][1]["exclusion_rules"]["amis"][key].reverse()
+    shuffled["execution_role"] = world["roles"][1]
+    recipes_reordered = dict(base, resource_selection=dict(recipes=list(reversed(base["resource_selection"]["recipes"]))),
+                             execution_role=role(world, 0))
+    retagged = dict(final, tags=dict(stage="b", new="2"))
+    steps = run_steps(play, emulator, [task("lifecycle_policy", **base), task("lifecycle_policy", **base),
+                                       task("lifecycle_policy", **recipes_reordered)] + changed_tasks
+                      + [task("lifecycle_policy", **shuffled), task("lifecycle_policy", **retagged), task("lifecycle_policy", **retagged),
+                         task("lifecycle_policy", **merged(retagged, tags=dict(keep="k"), purge_tags=False)),
+                         task("lifecycle_policy", **merged(retagged, tags=dict(keep="k"), purge_tags=False))])
+    assert steps[0].changed and steps[0].writes == ["CreateLifecyclePolicy"], steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert unchanged(steps[2]), ("recipes compare as a set, the role as an ARN", steps[2], steps[2].result.get("diff"))
+    assert_writes(steps[3:3 + len(changes)], changes, ["UpdateLifecyclePolicy"])
+    rest = steps[3 + len(changes):]
+    assert unchanged(rest[0]), ("rules, AMI regions and accounts compare as sets", rest[0], rest[0].result.get("diff"))
+    assert rest[1].changed and sorted(rest[1].writes) == ["TagResource", "UntagResource"], rest[1]
+    assert unchanged(rest[2]), rest[2]
+    assert rest[3].changed and rest[3].writes == ["TagResource"], rest[3]
+    assert unchanged(rest[4]), rest[4]
+
+    # each B as the module read it back after its write (later changes replace some of them)
+    after = [step.result["lifecycle_policy"] for step in steps[3:3 + len(changes)]]
+    assert after[1]["execution_role"] == role(world, 1)
+    assert rules(after[2])["DELETE"]["action"]["include_resources"] == dict(amis=True, snapshots=False)
+    assert rules(after[3])["DELETE"]["action"]["include_resources"] == dict(amis=False, snapshots=False)
+    assert rules(after[6])["DELETE"]["filter"] == dict(type="AGE", value=12, unit="WEEKS", retain_at_least=3)
+    assert sorted(after[19]["resource_selection"]["recipes"], key=lambda recipe: recipe["name"]) == [
+        dict(name="base", semantic_version="2.x.x"), dict(name="golden-b", semantic_version="1.x.x")]
+
+    arn = steps[0].result["arn"]
+    stored = imagebuilder(emulator).get_lifecycle_policy(lifecyclePolicyArn=arn)["lifecyclePolicy"]
+    assert stored["description"] == "lp B" and stored["executionRole"] == role(world, 1) and stored["resourceType"] == "AMI_IMAGE"
+    assert stored["status"] == "DISABLED" and stored["tags"] == dict(stage="b", new="2", keep="k")
+    assert stored["resourceSelection"] == dict(tagMap=dict(retire="now", team="x"))
+    details = dict((detail["action"]["type"], detail) for detail in stored["policyDetails"])
+    assert sorted(details) == ["DELETE", "DISABLE"]
+    assert sorted_lists(details["DELETE"]) == sorted_lists(dict(
+        action=dict(type="DELETE", includeResources=dict(amis=False, snapshots=False)), filter=dict(type="COUNT", value=10),
+        exclusionRules=dict(tagMap=dict(keep="always", also="this"), amis=dict(
+            isPublic=True, regions=["eu-west-1", "us-west-2"], sharedAccounts=["111111111111", "222222222222"],
+            lastLaunched=dict(value=14, unit="WEEKS"), tagMap=dict(pinned="no")))))
+    assert details["DISABLE"] == dict(action=dict(type="DISABLE", includeResources=dict(amis=False)),
+                                      filter=dict(type="AGE", value=60, unit="MONTHS"))
+
+    # Left out: kept, also while something else changes (Update* replaces the whole object); '' removes the description;
+    # what a rule no longer says is removed from it (the rules are replaced as a whole).
+    bare_rules = [dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=10)), final["policy_details"][1]]
+    steps = run_steps(play, emulator, [
+        task("lifecycle_policy", name=name),
+        task("lifecycle_policy", name=name, description="lp C"),
+        task("lifecycle_policy", name=name, description=""),
+        task("lifecycle_policy", name=name, description=""),
+        task("lifecycle_policy", name=name, policy_details=bare_rules),
+        task("lifecycle_policy", name=name, policy_details=bare_rules),
+        task("lifecycle_policy", name=name, resource_type="AMI_IMAGE"),
+        task("lifecycle_policy", name=name),
+        task("lifecycle_policy", name=name, state="absent"),
+        task("lifecycle_policy", name=name, state="absent"),
+    ])
+    assert unchanged(steps[0]), steps[0]
+    assert steps[1].changed and steps[1].writes == ["UpdateLifecyclePolicy"], steps[1]
+    kept = steps[1].result["lifecycle_policy"]
+    assert kept["description"] == "lp C" and kept["status"] == "DISABLED" and kept["execution_role"] == role(world, 1)
+    assert kept["resource_selection"] == dict(tag_map=dict(retire="now", team="x")) and len(kept["policy_details"]) == 2
+    assert kept["tags"] == dict(stage="b", new="2", keep="k"), "tags left out are left alone"
+    assert steps[2].changed and steps[2].writes == ["UpdateLifecyclePolicy"], steps[2]
+    assert "description" not in steps[2].result["lifecycle_policy"], steps[2].result["lifecycle_policy"]
+    assert unchanged(steps[3]), steps[3]
+    assert steps[4].changed and steps[4].writes == ["UpdateLifecyclePolicy"], steps[4]
+    stripped = rules(steps[4].result["lifecycle_policy"])
+    assert stripped["DELETE"] == dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=10)), stripped["DELETE"]
+    assert unchanged(steps[5]) and unchanged(steps[6]) and unchanged(steps[7]), steps[5:8]
+    assert steps[8].changed and steps[8].writes == ["DeleteLifecyclePolicy"] and unchanged(steps[9]), steps[8:10]
+
+
+def test_container_lifecycle_policy_options(play, emulator, world, prefix):
+    """The options only a CONTAINER_IMAGE policy takes: include_resources.containers (and a rule's tag exclusions there)."""
+    name = prefix + "-lpc"
+    base = dict(name=name, execution_role=world["roles"][0], resource_type="CONTAINER_IMAGE",
+                policy_details=[dict(action=dict(type="DELETE", include_resources=dict(containers=True)), filter=dict(type="COUNT", value=10),
+                                     exclusion_rules=dict(tag_map=dict(keep="yes")))],
+                resource_selection=dict(tag_map=dict(service="web")))
+    changes = [
+        ("policy_details[0].action.include_resources.containers", False),
+        ("policy_details[0].filter.value", 5),
+        ("policy_details[0].exclusion_rules.tag_map", dict(keep="always")),
+        ("policy_details[0].filter", dict(type="AGE", value=2, unit="YEARS", retain_at_least=1)),
+    ]
+    changed_tasks, final = sequence("lifecycle_policy", base, changes)
+    steps = run_steps(play, emulator, [task("lifecycle_policy", **base), task("lifecycle_policy", **base)] + changed_tasks
+                      + [task("lifecycle_policy", **final)])
+    assert steps[0].changed and steps[0].writes == ["CreateLifecyclePolicy"], steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert_writes(steps[2:2 + len(changes)], changes, ["UpdateLifecyclePolicy"])
+    assert unchanged(steps[-1]), steps[-1]
+    assert steps[2].result["lifecycle_policy"]["policy_details"][0]["action"]["include_resources"] == dict(containers=False)
+    stored = imagebuilder(emulator).get_lifecycle_policy(lifecyclePolicyArn=steps[0].result["arn"])["lifecyclePolicy"]
+    assert stored["resourceType"] == "CONTAINER_IMAGE" and stored["status"] == "ENABLED"
+    assert stored["policyDetails"] == [dict(action=dict(type="DELETE", includeResources=dict(containers=False)),
+                                            filter=dict(type="AGE", value=2, unit="YEARS", retainAtLeast=1),
+                                            exclusionRules=dict(tagMap=dict(keep="always")))]
+
+
 # --------------------------------------------------------------------------- _info modules
 
 def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, build_parts):
@@ -849,6 +1100,11 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
               for arn in (parts["recipes"][0], recipe)]
     assert [wait_available(emulator, arn)["state"]["status"] for arn in images] == ["AVAILABLE", "AVAILABLE"]
     amazon_image = "amazon-linux-2023-x86"
+    lifecycle = [client.create_lifecycle_policy(
+        name="%s-lp%d" % (prefix, index), executionRole="arn:aws:iam::%s:role/%s" % (ACCOUNT, world["roles"][0]), resourceType=kind,
+        status=status, policyDetails=[dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5))],
+        resourceSelection=dict(tagMap=dict(service="web")))["lifecyclePolicyArn"]
+        for index, kind, status in ((1, "AMI_IMAGE", "ENABLED"), (2, "CONTAINER_IMAGE", "DISABLED"))]
 
     writes()
     got = play([
@@ -870,6 +1126,8 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
         task("image_info", register="p", image_recipe=prefix + "-r1:1.0.0"),
         task("image_info", register="q", image_recipe=parts["recipes"][0], latest_available=True),
         task("image_info", register="r", pipeline=prefix + "-p", latest_available=True),
+        task("lifecycle_policy_info", register="s", name=prefix + "-lp1"),
+        task("lifecycle_policy_info", register="t", arn=lifecycle[1]),
     ])
     assert not any(got.changed) and writes() == []
     assert [item["version"] for item in got[0]["components"]] == ["1.0.1"]
@@ -888,6 +1146,10 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
     assert [item["arn"] for item in got[15]["images"]] == [images[0]] and "amis" not in got[15]
     assert [item["arn"] for item in got[16]["images"]] == [images[0]]
     assert got[17]["images"] == [] and got[17]["amis"] == [], "the pipeline ran no build (the images were made by CreateImage)"
+    assert [item["arn"] for item in got[18]["lifecycle_policies"]] == [lifecycle[0]]
+    assert got[18]["lifecycle_policies"][0]["policy_details"] == [dict(action=dict(type="DELETE"), filter=dict(type="COUNT", value=5))]
+    assert [item["arn"] for item in got[19]["lifecycle_policies"]] == [lifecycle[1]]
+    assert got[19]["lifecycle_policies"][0]["resource_type"] == "CONTAINER_IMAGE"
 
     with lists_visible(emulator):  # listing: all_versions and filters
         listed = play([
@@ -902,6 +1164,9 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
             task("image_info", register="i", name=prefix + "-r1", all_versions=True),
             task("image_info", register="j", filters=dict(name=prefix + "-r1", version="1.0.1")),
             task("image_info", register="k", filters=dict(name=amazon_image), owner="Amazon"),
+            task("lifecycle_policy_info", register="l", filters=dict(name=[prefix + "-lp1", prefix + "-lp2"])),
+            task("lifecycle_policy_info", register="m", filters=dict(name=[prefix + "-lp1", prefix + "-lp2"], resourceType="CONTAINER_IMAGE")),
+            task("lifecycle_policy_info", register="n", filters=dict(name=[prefix + "-lp1", prefix + "-lp2"], status="ENABLED")),
         ])
     assert not any(listed.changed) and writes() == []
     assert [item["version"] for item in listed[0]["components"]] == ["1.0.0", "1.0.1"]
@@ -915,3 +1180,6 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
     assert [item["arn"] for item in listed[8]["images"]] == images
     assert [item["arn"].split("/")[-1] for item in listed[9]["images"]] == ["1.0.1"]
     assert [item["name"] for item in listed[10]["images"]] == [amazon_image]
+    assert sorted(item["arn"] for item in listed[11]["lifecycle_policies"]) == sorted(lifecycle)
+    assert [item["arn"] for item in listed[12]["lifecycle_policies"]] == [lifecycle[1]]
+    assert [item["arn"] for item in listed[13]["lifecycle_policies"]] == [lifecycle[0]]
