@@ -118,7 +118,7 @@ def test_container_recipe_lifecycle(play, writes, emulator, prefix, parts):
     assert writes() == ["DeleteContainerRecipe"] * 5
 
 
-@pytest.mark.parametrize("changes, message", [
+BAD = [
     (dict(parent_image="ami-0123456789abcdef0"), "parent_image: 'ami-0123456789abcdef0' is an AMI; a container recipe starts from a container image"),
     (dict(parent_image="arn:aws:imagebuilder:us-east-1:aws:image-recipe/x/1.0.0"), "parent_image: 'arn:aws:imagebuilder:us-east-1:aws:image-recipe/x/1.0.0'"
      " is not an Image Builder image ARN"),
@@ -148,20 +148,27 @@ def test_container_recipe_lifecycle(play, writes, emulator, prefix, parts):
     (dict(components=[dict(name="@P-nocomp")]), "components[0].name: component '@P-nocomp' does not exist"),
     (dict(version="1.0"), "version: '1.0' is not a semantic version"),
     (dict(tags={"aws:team": "x"}), "tags: key 'aws:team' must match"),
-])
-def test_bad_input_is_refused_before_any_write(play, writes, emulator, prefix, parts, changes, message):
-    options = recipe(prefix, parts)
-    for key, value in changes.items():
-        if value is None:
-            options.pop(key)
-        else:
-            options[key] = value
-    options = yaml.safe_load(yaml.safe_dump(options).replace("@P", prefix))
+]
+
+
+def test_bad_input_is_refused_before_any_write(play, writes, emulator, prefix, parts):
+    """Each case a task of one play (ignore_errors), judged on its own: refused with a message naming the option, and the
+    play's call log holds no write of any service."""
+    tasks = []
+    for index, (changes, _message) in enumerate(BAD):
+        options = recipe(prefix, parts, name="%s-bad%d" % (prefix, index))
+        for key, value in changes.items():
+            if value is None:
+                options.pop(key)
+            else:
+                options[key] = value
+        tasks.append(dict(task("container_recipe", **yaml.safe_load(yaml.safe_dump(options).replace("@P", prefix))), ignore_errors=True))
     writes()
-    failed = play([task("container_recipe", **options)], expect_failure=True)
-    assert message.replace("@P", prefix) in failed[0]["msg"], failed[0]["msg"]
-    assert writes() == []
-    assert [call for call in emulator.calls() if call.get("write")] == []
+    result = play(tasks, expect_failure=True)
+    problems = ["case %d: %s" % (index, outcome.get("msg")) for index, ((_changes, message), outcome) in enumerate(zip(BAD, result.results))
+                if not outcome.get("failed") or message.replace("@P", prefix) not in outcome["msg"]]
+    assert problems == [] and len(result.results) == len(BAD), problems
+    assert writes() == [] and [call for call in emulator.calls() if call.get("write")] == []
 
 
 def test_container_pipeline_builds_an_image_uri_in_the_target_repository(play, writes, emulator, prefix, parts, instance_profile):
