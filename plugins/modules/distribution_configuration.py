@@ -52,9 +52,9 @@ options:
         type: dict
       container_distribution_configuration:
         description:
-          - For container images, where the image goes in that region, as the API takes it in snake_case:
-            V(target_repository) (V(service) V(ECR), V(repository_name): the name only, the repository must exist in the
-            entry's region, which is checked before anything is written), V(container_tags) (image tags added in the
+          - For container images, where the image goes in that region, as the API takes it in snake_case -
+            V(target_repository) (V(service) V(ECR) and V(repository_name), the name only; the repository must exist in
+            the entry's region, which is checked before anything is written), V(container_tags) (image tags added in the
             repository), V(description).
         type: dict
       launch_template_configurations:
@@ -76,7 +76,7 @@ options:
         type: dict
       fast_launch_configurations:
         description:
-          - Windows fast launch settings (Windows AMIs only), as the API takes them in snake_case: V(enabled) (required),
+          - Windows fast launch settings (Windows AMIs only), as the API takes them in snake_case, V(enabled) (required),
             V(snapshot_configuration) (V(target_resource_count)), V(max_parallel_launches), V(launch_template)
             (V(launch_template_id) or V(launch_template_name), not both, and V(launch_template_version)), V(account_id).
             A launch template of this account given by id must exist in the entry's region.

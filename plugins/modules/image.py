@@ -38,7 +38,7 @@ options:
     type: str
   container_recipe:
     description:
-      - Like O(image_recipe), for a container image: without O(pipeline), build from this container recipe (by name,
+      - Like O(image_recipe), for a container image. Without O(pipeline), build from this container recipe (by name,
         V(name:version) or ARN); with O(pipeline), the container recipe version the pipeline must build. Mutually
         exclusive with O(image_recipe).
       - The build ends with the image pushed to the recipe's (or the distribution's) ECR repository; its URIs are in

@@ -75,7 +75,7 @@ options:
         aliases: [pipeline_execution_start_condition]
       auto_disable_policy:
         description:
-          - Disable the pipeline after this many consecutive failed scheduled runs. No default: when unset, the
+          - Disable the pipeline after this many consecutive failed scheduled runs. No default; when unset, the
             pipeline is never disabled by itself.
         type: dict
         suboptions:
