@@ -152,8 +152,6 @@ CASES = [
     pytest.param("image_pipeline", dict(image_scanning_configuration=dict(ecr_configuration=dict(repository_name="Scans"))),
                  "image_scanning_configuration.ecr_configuration.repository_name: 'Scans': is not an ECR repository name",
                  id="pipeline-scanning-repository-name"),
-    pytest.param("image_pipeline", dict(image_scanning_configuration=dict(ecr_configuration=dict(container_tags=[""]))),
-                 "image_scanning_configuration.ecr_configuration.container_tags[0]: '' is 0 characters long", id="pipeline-scanning-empty-tag"),
     pytest.param("image_pipeline", dict(image_tags={"aws:team": "x"}), "image_tags: key 'aws:team' must match", id="pipeline-image-tags-aws"),
     pytest.param("image_pipeline", dict(tags=dict(("k%d" % index, "v") for index in range(51))),
                  "tags has 51 entries; at most 50 are allowed", id="pipeline-51-tags"),
@@ -253,9 +251,6 @@ CASES = [
     pytest.param("distribution_configuration", dict(distributions=second(license_configuration_arns=[
         "arn:aws:license-manager:eu-west-1:%s:license-configuration:lic-%s" % (ACCOUNT, "a" * 32)] * 51)),
         "distributions[1].license_configuration_arns has 51 items; at most 50 are allowed", id="distribution-51-licenses"),
-    pytest.param("distribution_configuration", dict(distributions=amis(0, target_account_ids=[])),
-                 "distributions[0].ami_distribution_configuration.target_account_ids has 0 items; at least 1 is required",
-                 id="distribution-target-accounts-empty"),
     pytest.param("distribution_configuration", dict(distributions=amis(0, kms_key_id="alias/no-such-key")),
                  "distributions[0].ami_distribution_configuration.kms_key_id: KMS key alias/no-such-key does not exist in us-east-1",
                  id="distribution-kms-key-missing"),
