@@ -241,8 +241,8 @@ def test_ecr_repository_names(name, problem):
 
 def test_recipe_and_fast_launch_combinations():
     request = distribution()
-    request["distributions"][0]["fastLaunchConfigurations"] = [dict(enabled=True, launchTemplate=dict(launchTemplateId="lt-0123456789abcdef0",
-                                                                                                     launchTemplateName="windows"))]
+    template = dict(launchTemplateId="lt-0123456789abcdef0", launchTemplateName="windows")
+    request["distributions"][0]["fastLaunchConfigurations"] = [dict(enabled=True, launchTemplate=template)]
     assert checks.request_problems("CreateDistributionConfiguration", request) == [
         "distributions[0].fast_launch_configurations[0].launch_template: give launch_template_id or launch_template_name, not both"]
     both = dict(imageRecipeArn="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/r/1.0.0",
