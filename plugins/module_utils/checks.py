@@ -273,6 +273,18 @@ def _combination_problems(shape, request, renames):
     if "executionRole" in shape.members and request.get("workflows") and not request.get("executionRole"):
         found.append("%s: workflows need an execution role (the IAM role Image Builder assumes to run them); give one, or %s: [] to "
                      "use the default workflows" % (user_path("executionRole", renames), user_path("workflows", renames)))
+    # A fast launch launch template is named by id or by name (EC2 EnableFastLaunch, which distribution calls:
+    # "You can specify either the LaunchTemplateName or the LaunchTemplateId, but not both").
+    for index, distribution in enumerate(request.get("distributions") or [] if "distributions" in shape.members else []):
+        for position, fast in enumerate((distribution or {}).get("fastLaunchConfigurations") or []):
+            template = (fast or {}).get("launchTemplate") or {}
+            if template.get("launchTemplateId") and template.get("launchTemplateName"):
+                found.append("%s: give launch_template_id or launch_template_name, not both" % user_path(
+                    "distributions[%d].fastLaunchConfigurations[%d].launchTemplate" % (index, position), renames))
+    # "You must specify either this property or containerRecipeArn, but not both" (CreateImage / CreateImagePipeline
+    # imageRecipeArn).
+    if "containerRecipeArn" in shape.members and request.get("imageRecipeArn") and request.get("containerRecipeArn"):
+        found.append("%s and %s: give one recipe, not both" % (user_path("imageRecipeArn", renames), user_path("containerRecipeArn", renames)))
     if shape.name in ("CreateLifecyclePolicyRequest", "UpdateLifecyclePolicyRequest"):
         found.extend(lifecycle_policy_problems(request, renames))
     return found
@@ -593,6 +605,25 @@ def user_group_problem(group):
     return "the only group is all, which makes the AMI public; share with accounts through user_ids, with organizations through organization_arns"
 
 
+# ECR's RepositoryName (botocore 1.44.8 ecr model: 2-256 characters, lower case, '/' between namespace parts).
+ECR_REPOSITORY_PATTERN = r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*"
+
+
+def ecr_repository_name_problem(name):
+    """None, or why ``name`` is not an ECR repository name as Image Builder takes it (botocore 1.44.8
+    TargetContainerRepository.repositoryName: "Provide the repository name only (a namespace path such as team-a/my-repo
+    is allowed, but not the registry hostname)"; ECR's RepositoryName pattern, 2-256 characters)."""
+    if not isinstance(name, str):
+        return "is not a string"
+    if ".dkr.ecr." in name or ":" in name or name.startswith(("http://", "https://")):
+        repository = name.split("://")[-1].split("/", 1)[-1].split(":")[0] if "/" in name else name.split(":")[0]
+        return "give the repository name only, not a registry URI or tag, e.g. %s" % repository
+    if not 2 <= len(name) <= 256 or not _matches(ECR_REPOSITORY_PATTERN, name):
+        return ("is not an ECR repository name: 2-256 lower-case letters and digits, parts joined by '.', '_' or '-', "
+                "namespaces separated by '/' (e.g. team-a/my-app)")
+    return None
+
+
 # (structure shape, member) or shape name -> a check returning None or what is wrong with the value (of each item, for a list)
 SPECIAL = {
     ("Schedule", "scheduleExpression"): schedule_expression_problem,
@@ -600,4 +631,6 @@ SPECIAL = {
     ("Distribution", "region"): _any_region_problem,
     ("LaunchPermissionConfiguration", "userGroups"): user_group_problem,
     "Timezone": timezone_problem,
+    ("TargetContainerRepository", "repositoryName"): ecr_repository_name_problem,
+    ("EcrConfiguration", "repositoryName"): ecr_repository_name_problem,
 }

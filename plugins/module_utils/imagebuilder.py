@@ -265,6 +265,32 @@ def normalize_workflows(value):
     return value
 
 
+def read_s3_uri(module, uri, option):
+    """The text of the S3 object ``uri`` (s3://bucket/key), read with the module's credentials, or a
+    failure naming ``option`` (a URI of another form fails before any call)."""
+    if not (uri or "").startswith("s3://") or "/" not in uri[len("s3://"):]:
+        module.fail_json(msg="%s: %r is not an S3 URI; use s3://bucket/key" % (option, uri))
+    bucket, _sep, key = uri[len("s3://"):].partition("/")
+    try:
+        body = module.client("s3", retry_decorator=RETRY).get_object(aws_retry=True, Bucket=bucket, Key=key)["Body"].read()
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        module.fail_json(msg="%s: cannot read %s: %s" % (option, uri, error))
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        module.fail_json(msg="%s: %s is not UTF-8 text" % (option, uri))
+
+
+def require_ecr_repository(module, repository_name, option, region=None):
+    """An ECR repository of this account must exist in ``region`` (the module's unless given): Image Builder pushes
+    container images there (botocore 1.44.8 CreateContainerRecipe.targetRepository: "The Amazon ECR repository must
+    already exist in the Amazon Web Services Region where the build runs")."""
+    found = require(module, "ecr", "DescribeRepositories", option, ["RepositoryNotFoundException"], "ECR repository %s" % repository_name,
+                    region=region, repositoryNames=[repository_name])
+    if found is not None and not found.get("repositories"):
+        missing(module, option, "ECR repository %s" % repository_name, region)
+
+
 # --------------------------------------------------------------------------- converge and exit
 
 def exit_resource(module, noun, changed, resource, diff, **extra):

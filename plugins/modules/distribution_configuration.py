@@ -50,6 +50,13 @@ options:
             V(ami_tags), V(kms_key_id), V(target_account_ids), V(launch_permission) (V(user_ids), V(user_groups),
             V(organization_arns), V(organizational_unit_arns)).
         type: dict
+      container_distribution_configuration:
+        description:
+          - For container images, where the image goes in that region, as the API takes it in snake_case -
+            V(target_repository) (V(service) V(ECR) and V(repository_name), the name only; the repository must exist in
+            the entry's region, which is checked before anything is written), V(container_tags) (image tags added in the
+            repository), V(description).
+        type: dict
       launch_template_configurations:
         description:
           - Launch templates that get a new version with the new AMI (V(launch_template_id), V(account_id),
@@ -63,16 +70,21 @@ options:
         elements: dict
       s3_export_configuration:
         description:
-          - Export the image to S3 (V(role_name), V(disk_image_format), V(s3_bucket), V(s3_prefix)).
+          - Export the image to S3 (V(role_name), V(disk_image_format) V(VMDK), V(RAW) or V(VHD), V(s3_bucket),
+            V(s3_prefix)). The bucket and the role (the VM Import/Export service role) must exist; both are checked before
+            anything is written.
         type: dict
       fast_launch_configurations:
         description:
-          - Windows fast launch settings, as the API takes them in snake_case.
+          - Windows fast launch settings (Windows AMIs only), as the API takes them in snake_case, V(enabled) (required),
+            V(snapshot_configuration) (V(target_resource_count)), V(max_parallel_launches), V(launch_template)
+            (V(launch_template_id) or V(launch_template_name), not both, and V(launch_template_version)), V(account_id).
+            A launch template of this account given by id must exist in the entry's region.
         type: list
         elements: dict
       license_configuration_arns:
         description:
-          - License Manager configurations to attach.
+          - License Manager configuration ARNs to associate with the AMI in that region.
         type: list
         elements: str
 extends_documentation_fragment:
@@ -125,12 +137,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_common_options, converge_updatable, missing, require, require_kms_key, resource_argument_spec,
+    check_common_options, converge_updatable, missing, require, require_ecr_repository, require_kms_key, resource_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 
-REGION_OPTIONS = ("ami_distribution_configuration", "launch_template_configurations", "ssm_parameter_configurations",
-                  "s3_export_configuration", "fast_launch_configurations", "license_configuration_arns")
+REGION_OPTIONS = ("ami_distribution_configuration", "container_distribution_configuration", "launch_template_configurations",
+                  "ssm_parameter_configurations", "s3_export_configuration", "fast_launch_configurations", "license_configuration_arns")
 
 
 def by_region(value):
@@ -162,22 +174,42 @@ def check_distributions(module):
                              % (index, distribution["region"]))
 
 
+def require_launch_template(module, template_id, option, region):
+    found = require(module, "ec2", "DescribeLaunchTemplates", option,
+                    ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
+                    "launch template %s" % template_id, region=region, LaunchTemplateIds=[template_id])
+    if found is not None and not found.get("LaunchTemplates"):
+        missing(module, option, "launch template %s" % template_id, region)
+
+
 def check_region_references(module, account):
-    """Launch templates of this account and AMI encryption keys must exist in their entry's region."""
+    """Launch templates of this account (for new versions and for Windows fast launch), AMI encryption keys and the ECR
+    repositories of container distributions must exist in their entry's region; an S3 export's bucket and role must exist."""
     for index, distribution in enumerate(module.params["distributions"] or []):
+        region = distribution["region"]
         for position, template in enumerate(distribution.get("launch_template_configurations") or []):
             if template.get("account_id") not in (None, account) or not template.get("launch_template_id"):
                 continue
-            option = "distributions[%d].launch_template_configurations[%d].launch_template_id" % (index, position)
-            found = require(module, "ec2", "DescribeLaunchTemplates", option,
-                            ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed", "InvalidLaunchTemplateName.NotFoundException"],
-                            "launch template %s" % template["launch_template_id"], region=distribution["region"],
-                            LaunchTemplateIds=[template["launch_template_id"]])
-            if found is not None and not found.get("LaunchTemplates"):
-                missing(module, option, "launch template %s" % template["launch_template_id"], distribution["region"])
+            require_launch_template(module, template["launch_template_id"],
+                                    "distributions[%d].launch_template_configurations[%d].launch_template_id" % (index, position), region)
+        for position, fast in enumerate(distribution.get("fast_launch_configurations") or []):
+            template_id = (fast.get("launch_template") or {}).get("launch_template_id")
+            if template_id and fast.get("account_id") in (None, account):
+                require_launch_template(module, template_id, "distributions[%d].fast_launch_configurations[%d].launch_template.launch_template_id"
+                                        % (index, position), region)
         ami = distribution.get("ami_distribution_configuration") or {}
-        require_kms_key(module, ami.get("kms_key_id"), "distributions[%d].ami_distribution_configuration.kms_key_id" % index,
-                        region=distribution["region"])
+        require_kms_key(module, ami.get("kms_key_id"), "distributions[%d].ami_distribution_configuration.kms_key_id" % index, region=region)
+        repository = ((distribution.get("container_distribution_configuration") or {}).get("target_repository") or {}).get("repository_name")
+        if repository:
+            require_ecr_repository(module, repository, "distributions[%d].container_distribution_configuration.target_repository.repository_name"
+                                   % index, region=region)
+        export = distribution.get("s3_export_configuration") or {}
+        if export.get("s3_bucket"):
+            require(module, "s3", "HeadBucket", "distributions[%d].s3_export_configuration.s3_bucket" % index, ["404", "NoSuchBucket"],
+                    "bucket %s" % export["s3_bucket"], unknowable=["403", "AccessDenied"], Bucket=export["s3_bucket"])
+        if export.get("role_name"):
+            require(module, "iam", "GetRole", "distributions[%d].s3_export_configuration.role_name" % index, ["NoSuchEntity"],
+                    "IAM role %s" % export["role_name"], RoleName=export["role_name"])
 
 
 def main():
@@ -188,6 +220,7 @@ def main():
             ami_distribution_configuration=dict(type="dict"),
             launch_template_configurations=dict(type="list", elements="dict"),
             ssm_parameter_configurations=dict(type="list", elements="dict"),
+            container_distribution_configuration=dict(type="dict"),
             s3_export_configuration=dict(type="dict"),
             fast_launch_configurations=dict(type="list", elements="dict"),
             license_configuration_arns=dict(type="list", elements="str"),

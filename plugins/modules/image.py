@@ -41,13 +41,21 @@ options:
         an earlier task registered). If the pipeline uses another recipe the task fails, except in check mode, where it
         means the pipeline task before would change the pipeline, so a build would start; the plan predicts it.
     type: str
+  container_recipe:
+    description:
+      - Like O(image_recipe), for a container image. Without O(pipeline), build from this container recipe (by name,
+        V(name:version) or ARN); with O(pipeline), the container recipe version the pipeline must build. Mutually
+        exclusive with O(image_recipe).
+      - The build ends with the image pushed to the recipe's (or the distribution's) ECR repository; its URIs are in
+        C(image.output_resources.containers).
+    type: str
   infrastructure_configuration:
     description:
-      - With O(image_recipe), the infrastructure configuration to build on, by name or ARN.
+      - With O(image_recipe) or O(container_recipe), the infrastructure configuration to build on, by name or ARN.
     type: str
   distribution_configuration:
     description:
-      - With O(image_recipe), where to distribute the image, by name or ARN.
+      - With O(image_recipe) or O(container_recipe), where to distribute the image, by name or ARN.
     type: str
   workflows:
     description:
@@ -91,6 +99,39 @@ options:
     description:
       - With O(workflows), the IAM role (name or ARN) Image Builder assumes to run them.
     type: str
+  image_scanning_configuration:
+    description:
+      - Without O(pipeline), how Amazon Inspector scans the new image (it scans during image tests).
+    type: dict
+    suboptions:
+      image_scanning_enabled:
+        description:
+          - Scan the image.
+        type: bool
+      ecr_configuration:
+        description:
+          - For a container image, the ECR repository Image Builder pushes it to for the scan.
+        type: dict
+        suboptions:
+          repository_name:
+            description:
+              - The repository's name only; it must exist in the module's region.
+            type: str
+          container_tags:
+            description:
+              - Tags for the scanned container image.
+            type: list
+            elements: str
+  logging_configuration:
+    description:
+      - Without O(pipeline), the CloudWatch Logs log group of the build's logs.
+    type: dict
+    suboptions:
+      log_group_name:
+        description:
+          - The log group (default V(/aws/imagebuilder/IMAGE_NAME)). One outside V(/aws/imagebuilder/) needs an execution
+            role that may write to it.
+        type: str
   force:
     description:
       - Build even when an image of the current recipe version exists or is being built.
@@ -272,11 +313,12 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds impor
     BUILDING, IMAGE, NOT_FOUND_GRACE, build_number, builds_of, log_locations, newest, pipeline_is_building, remove_outputs, status_of,
     wait_for_image,
 )
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, tag_problems
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks import fail_on_problems, request_problems, tag_problems
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of, to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, image_tests_configuration, workflow_configurations,
+    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, image_tests_configuration, require_ecr_repository,
+    workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION, share, wanted_policy
@@ -306,7 +348,7 @@ def exact_recipe(api, arn):
     """The recipe version an ARN with x wildcards stands for now (unchanged when none exists yet)."""
     if not arn or not is_wildcard(parse_arn(arn)["version"]):
         return arn
-    recipe = api.get(KINDS["image_recipe"], arn)
+    recipe = api.get(KINDS[parse_arn(arn)["type"].replace("-", "_")], arn)
     return strip_build(recipe["arn"]) if recipe else arn
 
 
@@ -315,12 +357,13 @@ def recipe_of(module, api, references, pipeline):
     or the one ``image_recipe`` says it must build (in check mode, the one an earlier task would
     give it)."""
     params = module.params
-    recipe_arn = exact_recipe(api, (pipeline or {}).get("imageRecipeArn"))
-    if params["image_recipe"]:
-        wanted = exact_recipe(api, references.resolve("image_recipe", params["image_recipe"], "image_recipe"))
+    recipe_arn = exact_recipe(api, (pipeline or {}).get("imageRecipeArn") or (pipeline or {}).get("containerRecipeArn"))
+    option = "container_recipe" if params["container_recipe"] else "image_recipe"
+    if params[option]:
+        wanted = exact_recipe(api, references.resolve(option, params[option], option))
         if recipe_arn and wanted != recipe_arn and not module.check_mode:
-            module.fail_json(msg="image_recipe: pipeline %s builds %s, not %s; converge the pipeline first (amiforge.imagebuilder.image_pipeline)"
-                             % (pipeline["arn"], recipe_arn, wanted))
+            module.fail_json(msg="%s: pipeline %s builds %s, not %s; converge the pipeline first (amiforge.imagebuilder.image_pipeline)"
+                             % (option, pipeline["arn"], recipe_arn, wanted))
         return wanted, wanted == recipe_arn
     return recipe_arn, True  # None: check mode, a pipeline an earlier task would create, with a recipe not given here
 
@@ -335,8 +378,9 @@ def start_request(module, references, pipeline, recipe_arn, builds):
         seen = [pipeline.get("dateCreated"), pipeline.get("dateLastRun")]  # a pipeline made anew under the same name differs
     else:
         operation, seen = "CreateImage", [(build["arn"], status_of(build)) for build in builds]
-        request = dict(
-            imageRecipeArn=recipe_arn,
+        recipe_field = "containerRecipeArn" if parse_arn(recipe_arn)["type"] == "container-recipe" else "imageRecipeArn"
+        request = {recipe_field: recipe_arn}
+        request.update(
             infrastructureConfigurationArn=references.resolve("infrastructure_configuration", params["infrastructure_configuration"],
                                                               "infrastructure_configuration"),
             distributionConfigurationArn=references.resolve("distribution_configuration", params["distribution_configuration"],
@@ -344,6 +388,8 @@ def start_request(module, references, pipeline, recipe_arn, builds):
             imageTestsConfiguration=image_tests_configuration(module),
             workflows=workflow_configurations(module, references) or None,
             executionRole=params["execution_role"] or None,
+            imageScanningConfiguration=to_api(params["image_scanning_configuration"]) or None,
+            loggingConfiguration=to_api(params["logging_configuration"]) or None,
         )
         request = dict((key, value) for key, value in request.items() if value is not None)
     if params["tags"]:
@@ -469,11 +515,17 @@ def main():
     argument_spec = dict(
         pipeline=dict(type="str"),
         image_recipe=dict(type="str"),
+        container_recipe=dict(type="str"),
         infrastructure_configuration=dict(type="str"),
         distribution_configuration=dict(type="str"),
         image_tests=IMAGE_TESTS_SPEC,
         workflows=WORKFLOWS_SPEC,
         execution_role=dict(type="str"),
+        image_scanning_configuration=dict(type="dict", options=dict(
+            image_scanning_enabled=dict(type="bool"),
+            ecr_configuration=dict(type="dict", options=dict(repository_name=dict(type="str"), container_tags=dict(type="list", elements="str"))),
+        )),
+        logging_configuration=dict(type="dict", options=dict(log_group_name=dict(type="str"))),
         force=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=7200),
@@ -485,9 +537,9 @@ def main():
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
-        required_if=[("state", "present", ("pipeline", "image_recipe", "arn"), True), ("state", "absent", ("arn",)),
+        required_if=[("state", "present", ("pipeline", "image_recipe", "container_recipe", "arn"), True), ("state", "absent", ("arn",)),
                      ("state", "cancelled", ("arn",))],
-        mutually_exclusive=[("arn", "pipeline"), ("arn", "image_recipe")],
+        mutually_exclusive=[("arn", "pipeline"), ("arn", "image_recipe"), ("arn", "container_recipe"), ("image_recipe", "container_recipe")],
         supports_check_mode=True,
     )
     params = module.params
@@ -498,6 +550,9 @@ def main():
     check_workflows_form(module)
     if params["workflows"] and not params["execution_role"]:
         module.fail_json(msg="execution_role: workflows need an execution role (the IAM role Image Builder assumes to run them); give one")
+    given = dict(imageScanningConfiguration=to_api(params["image_scanning_configuration"]), loggingConfiguration=to_api(params["logging_configuration"]))
+    fail_on_problems(module, [problem for problem in request_problems("CreateImage", dict((key, value) for key, value in given.items() if value))
+                              if not problem.endswith(" is required")])
     if params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds")
     if params["arn"]:
@@ -507,10 +562,11 @@ def main():
     if params["state"] == "present" and not params["pipeline"] and not params["arn"]:
         missing = [option for option in ("infrastructure_configuration",) if not params[option]]
         if missing:
-            module.fail_json(msg="infrastructure_configuration: required to build from image_recipe without a pipeline")
+            module.fail_json(msg="infrastructure_configuration: required to build from %s without a pipeline"
+                             % ("container_recipe" if params["container_recipe"] else "image_recipe"))
     elif params["pipeline"]:
         ignored = [option for option in ("infrastructure_configuration", "distribution_configuration", "image_tests", "workflows",
-                                         "execution_role") if params[option]]
+                                         "execution_role", "image_scanning_configuration", "logging_configuration") if params[option]]
         if ignored:
             module.fail_json(msg="%s: the pipeline's own settings are used; remove %s or build from image_recipe without pipeline"
                              % (", ".join(ignored), "it" if len(ignored) == 1 else "them"))
@@ -543,6 +599,9 @@ def main():
 
     before = dict(arn=builds[-1]["arn"], status=status_of(builds[-1])) if builds else {}
     operation, request = start_request(module, references, pipeline, recipe_arn, builds)
+    repository = ((request.get("imageScanningConfiguration") or {}).get("ecrConfiguration") or {}).get("repositoryName")
+    if repository:
+        require_ecr_repository(module, repository, "image_scanning_configuration.ecr_configuration.repository_name")
     response = api.write(operation, **request)
     if response is None:  # check mode: the build it would start
         predicted = api.arn(IMAGE, name, version, max([build_number(build) for build in builds] or [0]) + 1)

@@ -14,9 +14,9 @@ version_added: 0.1.0
 description:
   - Creates, updates and deletes image pipelines, each a recipe, the infrastructure to build it on, where to distribute
     it, and when to run.
-  - The recipe, infrastructure and distribution configurations may be given by name or ARN. A recipe given by name
-    follows its latest version, so a new recipe version (for example after a component changed) updates the pipeline
-    on the next run.
+  - The recipe (an image recipe for AMIs, or a container recipe for container images), infrastructure and distribution
+    configurations may be given by name or ARN. A recipe given by name follows its latest version, so a new recipe
+    version (for example after a component changed) updates the pipeline on the next run.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -33,7 +33,13 @@ options:
     description:
       - The image recipe, by name (its latest version), V(name:version), or ARN (in check mode, also the ARN an earlier
         task predicted).
-      - Required to create a pipeline; when unset, an existing pipeline keeps its recipe.
+      - One of O(image_recipe) and O(container_recipe) is required to create a pipeline; when both are unset, an existing
+        pipeline keeps its recipe. Giving one replaces the other.
+    type: str
+  container_recipe:
+    description:
+      - The container recipe, by name (its latest version), V(name:version), or ARN (in check mode, also the ARN an
+        earlier task predicted), for a pipeline that builds container images; mutually exclusive with O(image_recipe).
     type: str
   infrastructure_configuration:
     description:
@@ -66,6 +72,18 @@ options:
             on has a new version; V(EXPRESSION_MATCH_ONLY) runs at every match.
         type: str
         choices: [EXPRESSION_MATCH_ONLY, EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE]
+        aliases: [pipeline_execution_start_condition]
+      auto_disable_policy:
+        description:
+          - Disable the pipeline after this many consecutive failed scheduled runs. No default; when unset, the
+            pipeline is never disabled by itself.
+        type: dict
+        suboptions:
+          failure_count:
+            description:
+              - The number of consecutive failed scheduled runs, 1 to 10.
+            type: int
+            required: true
   status:
     description:
       - Whether the schedule is active. A new pipeline is V(ENABLED) unless this says otherwise.
@@ -77,8 +95,34 @@ options:
     type: bool
   image_scanning:
     description:
-      - Scan the image with Amazon Inspector. The service's default is V(false).
+      - Scan the image with Amazon Inspector; short for O(image_scanning_configuration.image_scanning_enabled).
+        It has no documented default, so V(false) on a pipeline that has no scanning configuration is a change.
     type: bool
+  image_scanning_configuration:
+    description:
+      - How Amazon Inspector scans the images (Inspector scans during image tests, so keep O(image_tests) enabled).
+        Mutually exclusive with O(image_scanning). V({}) removes it.
+    type: dict
+    suboptions:
+      image_scanning_enabled:
+        description:
+          - Scan the images.
+        type: bool
+      ecr_configuration:
+        description:
+          - For container images, the ECR repository Image Builder pushes the image to for the scan.
+        type: dict
+        suboptions:
+          repository_name:
+            description:
+              - The repository's name only (not its URI). It must exist in the module's region; when unset, Image
+                Builder uses its default repository V(image-builder-image-scanning-repository).
+            type: str
+          container_tags:
+            description:
+              - Tags for the scanned container image.
+            type: list
+            elements: str
   workflows:
     description:
       - The build and test workflows to run instead of the default ones (M(amiforge.imagebuilder.workflow)), in order.
@@ -125,11 +169,21 @@ options:
       - The IAM role (name or ARN) Image Builder assumes to run the workflows. V('') returns to the service-linked role.
       - Compared by the role's name, so a name and the ARN of the same role are no change.
     type: str
-  logging:
+  logging_configuration:
     description:
-      - CloudWatch log groups for the pipeline (V(image_log_group_name), V(pipeline_log_group_name)). V({}) returns to the
-        default log groups.
+      - CloudWatch Logs log groups for the pipeline. V({}) returns to the default log groups. Log groups outside
+        V(/aws/imagebuilder/) need an O(execution_role) that may write to them.
     type: dict
+    aliases: [logging]
+    suboptions:
+      image_log_group_name:
+        description:
+          - The log group of image build logs (default V(/aws/imagebuilder/IMAGE_NAME)).
+        type: str
+      pipeline_log_group_name:
+        description:
+          - The log group of pipeline execution logs.
+        type: str
   image_tags:
     description:
       - Tags for the images the pipeline builds. V({}) removes them.
@@ -203,7 +257,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
     IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, converge_updatable, image_tests_configuration,
-    normalize_workflows, resource_argument_spec, workflow_configurations,
+    normalize_workflows, require_ecr_repository, resource_argument_spec, workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
@@ -224,7 +278,8 @@ RENAMES = {
     "distributionConfigurationArn": "distribution_configuration", "imageTestsConfiguration": "image_tests",
     "imageTestsConfiguration.imageTestsEnabled": "image_tests.enabled", "schedule.scheduleExpression": "schedule.expression",
     "schedule.pipelineExecutionStartCondition": "schedule.start_condition", "enhancedImageMetadataEnabled": "enhanced_image_metadata",
-    "imageScanningConfiguration": "image_scanning", "loggingConfiguration": "logging", "workflows[].workflowArn": "workflows[].workflow",
+    "imageScanningConfiguration": "image_scanning_configuration", "loggingConfiguration": "logging_configuration",
+    "workflows[].workflowArn": "workflows[].workflow", "containerRecipeArn": "container_recipe",
 }
 
 
@@ -245,39 +300,68 @@ def schedule_of(module):
         if problem:
             module.fail_json(msg="schedule.timezone: %r: %s" % (schedule["timezone"], problem))
     return dict(scheduleExpression=schedule["expression"], timezone=schedule["timezone"] or "UTC",
-                pipelineExecutionStartCondition=schedule["start_condition"] or "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE")
+                pipelineExecutionStartCondition=schedule["start_condition"] or "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+                autoDisablePolicy=to_api(schedule["auto_disable_policy"]))
+
+
+def image_scanning_of(module):
+    """``image_scanning_configuration`` (or its short form ``image_scanning``) as the API takes it; None when neither is given
+    ({} removes it). Inspector scans during image tests (botocore 1.44.8 ImageScanningConfiguration.imageScanningEnabled:
+    "You must also enable image tests"), so scanning with tests turned off is warned about."""
+    params = module.params
+    if params["image_scanning"] is not None:
+        scanning = dict(imageScanningEnabled=params["image_scanning"])
+    elif params["image_scanning_configuration"] is not None:
+        scanning = to_api(params["image_scanning_configuration"])
+    else:
+        return None
+    if scanning.get("imageScanningEnabled") and (params.get("image_tests") or {}).get("enabled") is False:
+        module.warn("image_scanning_configuration: Amazon Inspector scans during image tests, which image_tests.enabled: false turns off")
+    return scanning
 
 
 def main():
     argument_spec = resource_argument_spec(
         description=dict(type="str"),
         image_recipe=dict(type="str"),
+        container_recipe=dict(type="str"),
         infrastructure_configuration=dict(type="str"),
         distribution_configuration=dict(type="str"),
         image_tests=IMAGE_TESTS_SPEC,
         schedule=dict(type="dict", options=dict(
             expression=dict(type="str"),
             timezone=dict(type="str"),
-            start_condition=dict(type="str", choices=["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"]),
+            start_condition=dict(type="str", choices=["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"],
+                                 aliases=["pipeline_execution_start_condition"]),
+            auto_disable_policy=dict(type="dict", options=dict(failure_count=dict(type="int", required=True))),
         )),
         status=dict(type="str", choices=["ENABLED", "DISABLED"]),
         enhanced_image_metadata=dict(type="bool"),
         image_scanning=dict(type="bool"),
+        image_scanning_configuration=dict(type="dict", options=dict(
+            image_scanning_enabled=dict(type="bool"),
+            ecr_configuration=dict(type="dict", options=dict(repository_name=dict(type="str"), container_tags=dict(type="list", elements="str"))),
+        )),
         workflows=WORKFLOWS_SPEC,
         execution_role=dict(type="str"),
-        logging=dict(type="dict"),
+        logging_configuration=dict(type="dict", aliases=["logging"], options=dict(
+            image_log_group_name=dict(type="str"), pipeline_log_group_name=dict(type="str"),
+        )),
         image_tags=dict(type="dict"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
+                              mutually_exclusive=[("image_recipe", "container_recipe"), ("image_scanning", "image_scanning_configuration")])
     params = module.params
     check_common_options(module)
     tests = image_tests_configuration(module)
     schedule = schedule_of(module)
     check_workflows_form(module)
+    scanning = image_scanning_of(module)
 
     api = ImageBuilder(module)
     references = References(api)
-    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS, renames=RENAMES, normalize=normalize_workflows)
+    renames = dict(RENAMES, loggingConfiguration="logging" if "logging" in params else "logging_configuration")  # as the playbook wrote it
+    manager = UpdatableResource(api, "image_pipeline", defaults=DEFAULTS, renames=renames, normalize=normalize_workflows)
 
     resolved = {}
 
@@ -291,21 +375,28 @@ def main():
     def desired(current):
         if current is None:
             missing = [option for option in ("image_recipe", "infrastructure_configuration") if not params[option]]
+            if params["container_recipe"]:
+                missing.remove("image_recipe")
             if missing and params["state"] == "present":
-                module.fail_json(msg="%s: required to create image pipeline %r" % (" and ".join(missing), params["name"]))
+                module.fail_json(msg="%s: required to create image pipeline %r" % (
+                    " and ".join("image_recipe or container_recipe" if option == "image_recipe" else option for option in missing), params["name"]))
+        # One recipe: the one given replaces the other (Update* would otherwise be sent both).
+        recipes = dict(imageRecipeArn="" if params["container_recipe"] else reference("image_recipe", current, "imageRecipeArn"),
+                       containerRecipeArn="" if params["image_recipe"] else reference("container_recipe", current, "containerRecipeArn"))
         return dict(
             description=params["description"],
-            imageRecipeArn=reference("image_recipe", current, "imageRecipeArn"),
+            imageRecipeArn=recipes["imageRecipeArn"],
+            containerRecipeArn=recipes["containerRecipeArn"],
             infrastructureConfigurationArn=reference("infrastructure_configuration", current, "infrastructureConfigurationArn"),
             distributionConfigurationArn=reference("distribution_configuration", current, "distributionConfigurationArn"),
             imageTestsConfiguration=tests,
             schedule=schedule,
             status=params["status"],
             enhancedImageMetadataEnabled=params["enhanced_image_metadata"],
-            imageScanningConfiguration=None if params["image_scanning"] is None else dict(imageScanningEnabled=params["image_scanning"]),
+            imageScanningConfiguration=scanning,
             workflows=workflow_configurations(module, references),
             executionRole=params["execution_role"],
-            loggingConfiguration=to_api(params["logging"]),
+            loggingConfiguration=to_api(params["logging_configuration"]),
             imageTags=params["image_tags"],
         )
 
@@ -313,6 +404,9 @@ def main():
         """What the pipeline refers to must exist (in check mode it may be what an earlier task would create)."""
         for option, arn in resolved.items():
             references.require(option, arn, option)
+        repository = ((params["image_scanning_configuration"] or {}).get("ecr_configuration") or {}).get("repository_name")
+        if repository:
+            require_ecr_repository(module, repository, "image_scanning_configuration.ecr_configuration.repository_name")
 
     converge_updatable(module, manager, "image_pipeline", desired, before_write=before_write)
 

@@ -174,21 +174,23 @@ kept_in_use:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.arns import version_problem
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
     check_parent_image_form, check_versioned_options, converge_versioned, require_kms_key, require_parent_image, versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.recipes import (
+    COMPONENT_RENAMES, COMPONENTS_SPEC, check_components, check_parameters, component_configurations, sorted_parameters,
+)
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION
 
-RENAMES = {
-    "semanticVersion": "version", "components[].componentArn": "components[]", "components[].parameters": "components[].parameters",
+RENAMES = dict(COMPONENT_RENAMES, **{
+    "semanticVersion": "version",
     "additionalInstanceConfiguration.systemsManagerAgent": "systems_manager_agent",
     "additionalInstanceConfiguration.userDataOverride": "user_data_override",
-}
+})
 # No service defaults to fill in. botocore 1.44.8 SystemsManagerAgent.uninstallAfterBuild: "If you don't set this
 # property, Image Builder removes the agent only if Image Builder installed the agent during the build", which is not
 # false ("the agent is kept"; hashicorp/terraform-provider-aws#31619), and GetImageRecipe of a recipe that did not set
@@ -197,71 +199,11 @@ RENAMES = {
 DEFAULTS = {}
 
 
-def check_components(module):
-    """Fail, before any call, on a component entry that names nothing or two things, or a version AWS refuses."""
-    for index, component in enumerate(module.params["components"] or []):
-        if bool(component.get("name")) == bool(component.get("arn")):
-            module.fail_json(msg="components[%d]: give exactly one of 'name' and 'arn'" % index)
-        problem = component.get("version") and version_problem(component["version"], "components[%d].version" % index, wildcards=True)
-        if problem:
-            module.fail_json(msg=problem)
-
-
-def component_configurations(module, references, current):
-    """The recipe's components as the API takes them, names resolved to ARNs (ARNs the current
-    version already refers to cost no call)."""
-    held = [item["componentArn"] for item in (current or {}).get("components") or []]
-    configurations = []
-    if module.params["components"] is None:
-        return None  # the version compared with keeps its components
-    for index, component in enumerate(module.params["components"]):
-        if component.get("arn"):
-            arn = references.resolve("component", component["arn"], "components[%d].arn" % index)
-        else:
-            arn = references.pin("component", component["name"], component.get("version"), "components[%d].name" % index, held)
-        configuration = dict(componentArn=arn)
-        if component.get("parameters"):
-            configuration["parameters"] = [
-                dict(name=name, value=[str(item) for item in value] if isinstance(value, list) else [str(value)])
-                for name, value in sorted(component["parameters"].items())]
-        for position, earlier in enumerate(configurations):
-            if earlier["componentArn"] == arn:
-                module.fail_json(msg="components[%d]: component %s is already components[%d]; a recipe can use each component only once"
-                                 % (index, arn, position))
-        configurations.append(configuration)
-    return configurations
-
-
-def check_parameters(module, references, configurations):
-    """Each component must declare the parameters the recipe gives it (read before a write; a
-    component that only an earlier task would create, in check mode, is not checked)."""
-    for index, configuration in enumerate(configurations or []):
-        given = "arn" if module.params["components"][index].get("arn") else "name"
-        component = references.require("component", configuration["componentArn"], "components[%d].%s" % (index, given))
-        if component is None or not configuration.get("parameters"):
-            continue
-        declared = [item["name"] for item in component.get("parameters") or []]
-        unknown = [item["name"] for item in configuration["parameters"] if item["name"] not in declared]
-        if unknown:
-            module.fail_json(msg="components[%d].parameters: %s %s not declared by component %s (it declares: %s)" % (
-                index, ", ".join(repr(name) for name in unknown), "is" if len(unknown) == 1 else "are", configuration["componentArn"],
-                ", ".join(declared) or "no parameters"))
-
-
-def sorted_parameters(value):
-    for component in value.get("components") or []:
-        if component.get("parameters"):
-            component["parameters"] = sorted(component["parameters"], key=lambda item: item.get("name"))
-    return value
-
-
 def main():
     argument_spec = versioned_argument_spec(
         description=dict(type="str"),
         parent_image=dict(type="str"),
-        components=dict(type="list", elements="dict", options=dict(
-            name=dict(type="str"), arn=dict(type="str"), version=dict(type="str"), parameters=dict(type="dict"),
-        )),
+        components=COMPONENTS_SPEC,
         block_device_mappings=dict(type="list", elements="dict"),
         working_directory=dict(type="str"),
         systems_manager_agent=dict(type="dict", options=dict(uninstall_after_build=dict(type="bool"))),

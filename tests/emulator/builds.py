@@ -1,6 +1,7 @@
 """Images and builds: the state walk on the clock, failure, asynchronous cancel, in-place retry, distribution
 (AMIs, tags, launch permissions, launch templates, SSM parameters) and workflow executions."""
 import copy
+import hashlib
 import json
 import re
 import time
@@ -143,8 +144,34 @@ class BuildsMixin:
                     return target["arn"]
         return None
 
+    def _distribute_containers(self, record):
+        """A container build pushes its image to ECR in each distribution region (the build region without a distribution):
+        to the distribution's containerDistributionConfiguration.targetRepository, else the recipe's. The image is tagged
+        VERSION-BUILD and with the distribution's containerTags; outputResources.containers lists one URI per region. A
+        repository that does not exist fails the build (model 1.44.8 CreateContainerRecipe.targetRepository: "The Amazon ECR
+        repository must already exist in the Amazon Web Services Region where the build runs")."""
+        recipe = record["containerRecipe"]
+        distributions = (record.get("distributionConfiguration") or {}).get("distributions") or [{"region": self.region_name}]
+        tag = "%s-%s" % (record["_version"], record["_build"])
+        for distribution in distributions:
+            region = distribution["region"]
+            config = distribution.get("containerDistributionConfiguration") or {}
+            repository = (config.get("targetRepository") or recipe["targetRepository"])["repositoryName"]
+            ecr = self._service("ecr", region)
+            if repository not in ecr.repositories:
+                raise ValueError("the ECR repository %s does not exist in %s" % (repository, region))
+            manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                                   "config": {"digest": "sha256:" + hashlib.sha256(record["arn"].encode()).hexdigest()}, "layers": []})
+            for image_tag in [tag] + list(config.get("containerTags") or []):
+                ecr.put_image(repository, manifest, image_tag)
+            uri = "%s.dkr.ecr.%s.amazonaws.com/%s:%s" % (self.account_id, region, repository, tag)
+            record["outputResources"].setdefault("containers", []).append({"region": region, "imageUris": [uri]})
+
     def _distribute(self, record):
         """Register an AMI per distribution region (and target account), tag it, share it, update templates, write SSM."""
+        if record["type"] == "DOCKER":
+            self._distribute_containers(record)
+            return
         if record["type"] != "AMI":
             return
         date = record["dateCreated"].strftime("%Y-%m-%dT%H-%M-%S.") + "%03dZ" % (record["dateCreated"].microsecond // 1000)

@@ -141,6 +141,15 @@ class ChecksMixin:
         if key_id:
             self._must(self._exists(lambda: self._service("kms", region).describe_key(key_id)), "The KMS key %s does not exist" % key_id)
 
+    def _s3_text(self, uri, what):
+        """The text of the S3 object ``uri`` (s3://bucket/key), or InvalidParameterValueException."""
+        match = re.match(r"^s3://([^/]+)/(.+)$", uri)
+        self._must(match, "The uri %s is not an s3:// URI" % uri)
+        try:
+            return self._service("s3", "aws").get_object(match.group(1), match.group(2)).value.decode()
+        except Exception:
+            raise err.InvalidParameterValueException("The %s %s cannot be read" % (what, uri))
+
     def _document(self, params, what):
         data, uri = params.get("data"), params.get("uri")
         if data and uri:
@@ -148,12 +157,7 @@ class ChecksMixin:
         if not data and not uri:
             raise err.InvalidRequestException("Specify data or uri for the %s" % what)
         if uri:
-            match = re.match(r"^s3://([^/]+)/(.+)$", uri)
-            self._must(match, "The uri %s is not an s3:// URI" % uri)
-            try:
-                data = self._service("s3", "aws").get_object(match.group(1), match.group(2)).value.decode()
-            except Exception:
-                raise err.InvalidParameterValueException("The document %s cannot be read" % uri)
+            data = self._s3_text(uri, "document")
         try:
             document = yaml.safe_load(data)
         except yaml.YAMLError as error:

@@ -278,21 +278,40 @@ class ImageBuilderBackend(ChecksMixin, ListingMixin, BuildsMixin, BaseBackend):
         return {"imageRecipeArn": self._delete("image-recipe", params["imageRecipeArn"], self._users("image-pipeline", "image"))}
 
     def create_container_recipe(self, params):
+        """Model 1.44.8 CreateContainerRecipe: exactly one of dockerfileTemplateData and dockerfileTemplateUri ("Image Builder
+        reads the object once, when it creates the recipe, and stores its content"; Get returns the data, never the URI); the
+        parent is an image ARN (whose platform the recipe takes) or a registry image; platformOverride only Linux or Windows
+        ("Container recipes support only the Linux and Windows platforms"); imageOsVersionOverride is not in the Get shape."""
         template, uri = params.get("dockerfileTemplateData"), params.get("dockerfileTemplateUri")
         if template and uri:
             raise err.InvalidParameterCombinationException("Specify dockerfileTemplateData or dockerfileTemplateUri, not both")
         if not template and not uri:
             raise err.InvalidRequestException("Specify dockerfileTemplateData or dockerfileTemplateUri")
-        platform = params.get("platformOverride") or "Linux"
+        if uri:
+            template = self._s3_text(uri, "Dockerfile template")
+        platform, os_version = "Linux", params.get("imageOsVersionOverride") or "Linux"
+        if params["parentImage"].startswith("arn:"):
+            platform, os_version = self._check_parent_image(params["parentImage"])
+        else:
+            self._must(not params["parentImage"].startswith(("ami-", "ssm:")),
+                       "The parent image %s of a container recipe must be a container image or an image ARN" % params["parentImage"])
+        if params.get("platformOverride"):
+            self._must(params["platformOverride"] in ("Linux", "Windows"), "Container recipes support only the Linux and Windows platforms")
+            platform = params["platformOverride"]
+        image = (params.get("instanceConfiguration") or {}).get("image")
+        if image:
+            self._check_parent_image(image)
         self._check_components(params.get("components"), platform)
+        arns = [self.find("component", item["componentArn"])["arn"] for item in params.get("components") or []]
+        self._must(len(set(arns)) == len(arns), "You can specify each component only one time in a recipe")
         self._check_kms(params.get("kmsKeyId"))
         record = self._new(
             "container-recipe", params, params["name"], params["semanticVersion"],
             containerType=params["containerType"], description=params.get("description"), platform=platform,
             components=params.get("components"), instanceConfiguration=params.get("instanceConfiguration"),
-            dockerfileTemplateData=template or "FROM {{{ imagebuilder:parentImage }}}", kmsKeyId=params.get("kmsKeyId"),
+            dockerfileTemplateData=template, kmsKeyId=params.get("kmsKeyId"),
             encrypted=True, parentImage=params["parentImage"], workingDirectory=params.get("workingDirectory"),
-            targetRepository=params["targetRepository"])
+            targetRepository=params["targetRepository"], _osVersion=os_version)
         return {"containerRecipeArn": record["arn"], "latestVersionReferences": self.latest_references(record)}
 
     def get_container_recipe(self, params):

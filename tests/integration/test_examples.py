@@ -59,6 +59,9 @@ def prepare(module, emulator, folder):
     elif module == "image_recipe":
         setup = [task("component", name="install-nginx", data=document("nginx")),
                  task("component", name="os-hardening", data=document("hardening", parameters=("profile",)))]
+    elif module == "container_recipe":
+        emulator.client("ecr").create_repository(repositoryName="team-a/web")
+        setup = [task("component", name="install-nginx", data=document("nginx"))]
     elif module == "infrastructure_configuration":
         ec2 = emulator.client("ec2")
         vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]

@@ -1183,3 +1183,219 @@ def test_info_module_options(play, writes, emulator, world, prefix, linux_ami, b
     assert sorted(item["arn"] for item in listed[11]["lifecycle_policies"]) == sorted(lifecycle)
     assert [item["arn"] for item in listed[12]["lifecycle_policies"]] == [lifecycle[1]]
     assert [item["arn"] for item in listed[13]["lifecycle_policies"]] == [lifecycle[0]]
+
+
+# --------------------------------------------------------------------------- container recipes, container pipelines (issue 11)
+
+TEMPLATE_A = "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n"
+TEMPLATE_B = "FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}\n"
+AMAZON_IMAGE = "arn:aws:imagebuilder:%s:aws:image/amazon-linux-2023-x86/x.x.x" % REGION
+
+
+def raw(text):
+    """A Dockerfile template as a playbook writes it, so that Ansible leaves Image Builder's braces alone."""
+    return "{% raw %}" + text + "{% endraw %}"
+
+
+@pytest.fixture
+def container_parts(emulator, world, prefix, linux_ami):
+    """Our components c (declaring p) and c2, two ECR repositories in us-east-1 (the first in eu-west-1 too), a template in
+    S3, an SSM parameter holding the build AMI, and two container recipes (A, B) made with boto3."""
+    client = imagebuilder(emulator)
+    components = dict((key, client.create_component(name="%s-%s" % (prefix, key), semanticVersion="1.0.0", platform="Linux", data=yaml.safe_dump(
+        document(key, parameters)))["componentBuildVersionArn"]) for key, parameters in (("c", ("p",)), ("c2", ())))
+    repositories = ["%s/app-%s" % (prefix, letter) for letter in "ab"]
+    for repository in repositories:
+        emulator.client("ecr").create_repository(repositoryName=repository)
+    emulator.client("ecr", region="eu-west-1").create_repository(repositoryName=repositories[0])
+    emulator.client("s3").put_object(Bucket=world["buckets"][0], Key="%s/Dockerfile" % prefix, Body=b"FROM {{{ imagebuilder:parentImage }}}\nRUN s3\n")
+    emulator.client("ssm").put_parameter(Name="/%s/build-ami" % prefix, Value=linux_ami, Type="String", DataType="aws:ec2:image")
+    recipes = [client.create_container_recipe(
+        name="%s-cr%s" % (prefix, letter), semanticVersion="1.0.0", containerType="DOCKER", parentImage="amazonlinux:2023",
+        targetRepository=dict(service="ECR", repositoryName=repositories[0]), dockerfileTemplateData=TEMPLATE_A,
+        components=[dict(componentArn=components["c2"].rsplit("/", 1)[0])])["containerRecipeArn"] for letter in "ab"]
+    return dict(components=components, repositories=repositories, uri="s3://%s/%s/Dockerfile" % (world["buckets"][0], prefix),
+                parameter="ssm:/%s/build-ami" % prefix, recipes=recipes)
+
+
+def test_container_recipe_options(play, emulator, world, prefix, linux_ami, container_parts):
+    parts = container_parts
+    name = prefix + "-container"
+    base = dict(
+        name=name, description="container A", container_type="DOCKER", parent_image="amazonlinux:2023",
+        components=[dict(name=prefix + "-c", parameters=dict(p="1")), dict(name="update-linux")],
+        target_repository=dict(service="ECR", repository_name=parts["repositories"][0]), dockerfile_template_data=raw(TEMPLATE_A),
+        instance_configuration=dict(image=linux_ami, block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(volume_size=20, volume_type="gp3"))]),
+        working_directory="/tmp", kms_key_id=world["keys"][0], platform_override="Linux", image_os_version_override="Amazon Linux 2023",
+        tags=dict(stage="a", old="1"),
+    )
+    changes = [
+        ("description", "container B"),
+        ("parent_image", AMAZON_IMAGE),
+        ("components[0].parameters", dict(p="2")),
+        ("components[1]", dict(arn=parts["components"]["c2"])),
+        ("target_repository.repository_name", parts["repositories"][1]),
+        ("dockerfile_template_data", raw(TEMPLATE_B)),
+        ("instance_configuration.image", parts["parameter"]),
+        ("instance_configuration.block_device_mappings[0].ebs.volume_size", 30),
+        ("working_directory", "/srv"),
+        ("kms_key_id", world["keys"][1]),
+    ]
+    changed_tasks, final = sequence("container_recipe", base, changes)
+    from_s3 = dict(without(final, "dockerfile_template_data"), dockerfile_template_uri=parts["uri"])
+    retagged = dict(from_s3, tags=dict(stage="b", new="2"))
+    steps = run_steps(play, emulator, [task("container_recipe", **base), task("container_recipe", **base)] + changed_tasks + [
+        task("container_recipe", **merged(final, image_os_version_override="Amazon Linux 2")),  # not returned by Get: never compared
+        task("container_recipe", **without(final, "platform_override")),  # the platform the recipe has: no change either way
+        task("container_recipe", **from_s3),
+        task("container_recipe", **merged(final, dockerfile_template_data=raw("FROM {{{ imagebuilder:parentImage }}}\nRUN s3\n"))),
+        task("container_recipe", **retagged), task("container_recipe", **retagged),
+        task("container_recipe", **merged(retagged, tags=dict(keep="k"), purge_tags=False)),
+        task("container_recipe", name=name, parent_image=AMAZON_IMAGE, dockerfile_template_uri=parts["uri"]),  # the rest left out: kept
+    ])
+    assert steps[0].changed and steps[0].writes == ["CreateContainerRecipe"], steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert_writes(steps[2:2 + len(changes)], changes, ["CreateContainerRecipe"])
+    rest = steps[2 + len(changes):]
+    assert unchanged(rest[0]) and unchanged(rest[1]), rest[:2]
+    assert rest[2].changed and rest[2].writes == ["CreateContainerRecipe"], rest[2]
+    assert unchanged(rest[3]), ("the S3 template's content inline is no change", rest[3], rest[3].result.get("diff"))
+    assert rest[4].changed and sorted(rest[4].writes) == ["TagResource", "UntagResource"] and unchanged(rest[5]), rest[4:6]
+    assert rest[6].changed and rest[6].writes == ["TagResource"] and unchanged(rest[7]), rest[6:8]
+
+    client = imagebuilder(emulator)
+    b = client.get_container_recipe(containerRecipeArn=steps[1 + len(changes)].result["arn"])["containerRecipe"]
+    own = "arn:aws:imagebuilder:%s:%s:component/%s-" % (REGION, ACCOUNT, prefix)
+    assert b["description"] == "container B" and b["parentImage"] == AMAZON_IMAGE and b["platform"] == "Linux"
+    assert b["components"] == [dict(componentArn=own + "c/1.0.0", parameters=[dict(name="p", value=["2"])]), dict(componentArn=own + "c2/1.0.0")]
+    assert b["targetRepository"] == dict(service="ECR", repositoryName=parts["repositories"][1]) and b["dockerfileTemplateData"] == TEMPLATE_B
+    assert b["instanceConfiguration"] == dict(image=parts["parameter"], blockDeviceMappings=[
+        dict(deviceName="/dev/xvda", ebs=dict(volumeSize=30, volumeType="gp3"))])
+    assert b["workingDirectory"] == "/srv" and b["kmsKeyId"] == world["keys"][1] and b["containerType"] == "DOCKER"
+    last = client.get_container_recipe(containerRecipeArn=rest[2].result["arn"])["containerRecipe"]
+    assert last["dockerfileTemplateData"] == "FROM {{{ imagebuilder:parentImage }}}\nRUN s3\n" and last["tags"] == dict(stage="b", new="2", keep="k")
+    assert [step.result["version"] for step in steps] == ["1.0.0"] * 2 + ["1.0.%d" % index for index in range(1, 1 + len(changes))] + [
+        "1.0.%d" % len(changes)] * 2 + ["1.0.%d" % (len(changes) + 1)] * 6
+
+
+@pytest.fixture
+def container_pipeline_parts(emulator, world, prefix, container_parts, linux_ami):
+    parts = dict(container_parts)
+    parts["infrastructure"] = create_infrastructure(emulator, prefix + "-ci", world["profiles"][0])
+    parts["image_recipe"] = imagebuilder(emulator).create_image_recipe(name=prefix + "-ir", semanticVersion="1.0.0", parentImage=linux_ami)[
+        "imageRecipeArn"]
+    return parts
+
+
+def test_container_pipeline_options(play, emulator, world, prefix, container_pipeline_parts):
+    """The pipeline options of issue 11: container_recipe, image_scanning_configuration, logging_configuration, schedule
+    auto_disable_policy and pipeline_execution_start_condition."""
+    parts = container_pipeline_parts
+    name = prefix + "-cpipe"
+    base = dict(
+        name=name, container_recipe=prefix + "-cra", infrastructure_configuration=prefix + "-ci",
+        image_scanning_configuration=dict(image_scanning_enabled=True, ecr_configuration=dict(repository_name=parts["repositories"][0],
+                                                                                              container_tags=["scan-a"])),
+        schedule=dict(expression="cron(0 3 ? * SUN *)", pipeline_execution_start_condition="EXPRESSION_MATCH_ONLY",
+                      auto_disable_policy=dict(failure_count=2)),
+        logging_configuration=dict(image_log_group_name="/aws/imagebuilder/a", pipeline_log_group_name="/aws/imagebuilder/pipe-a"),
+    )
+    changes = [
+        ("container_recipe", parts["recipes"][1]),
+        ("image_scanning_configuration.image_scanning_enabled", False),
+        ("image_scanning_configuration.ecr_configuration.repository_name", parts["repositories"][1]),
+        ("image_scanning_configuration.ecr_configuration.container_tags", ["scan-b", "extra"]),
+        ("schedule.pipeline_execution_start_condition", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
+        ("schedule.auto_disable_policy.failure_count", 10),
+        ("logging_configuration.image_log_group_name", "/aws/imagebuilder/b"),
+        ("logging_configuration.pipeline_log_group_name", "/aws/imagebuilder/pipe-b"),
+    ]
+    changed_tasks, final = sequence("image_pipeline", base, changes)
+    as_image = dict(without(final, "container_recipe"), image_recipe=prefix + "-ir")
+    steps = run_steps(play, emulator, [task("image_pipeline", **base), task("image_pipeline", **base)] + changed_tasks + [
+        task("image_pipeline", **merged(final, container_recipe=prefix + "-crb")),  # the same recipe by name: no change
+        task("image_pipeline", **as_image), task("image_pipeline", **as_image),       # an image recipe replaces the container recipe
+        task("image_pipeline", name=name),                                          # everything left out: kept
+        task("image_pipeline", name=name, image_scanning_configuration={}, logging_configuration={},
+             schedule=dict(expression="cron(0 3 ? * SUN *)")),                      # removed (the schedule is replaced as a whole)
+        task("image_pipeline", name=name, image_scanning_configuration={}, logging_configuration={},
+             schedule=dict(expression="cron(0 3 ? * SUN *)")),
+        task("image_pipeline", name=name, container_recipe=prefix + "-cra"),          # back to a container recipe
+    ])
+    assert steps[0].changed and steps[0].writes == ["CreateImagePipeline"], steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert_writes(steps[2:2 + len(changes)], changes, ["UpdateImagePipeline"])
+    rest = steps[2 + len(changes):]
+    assert unchanged(rest[0]), rest[0]
+    assert rest[1].changed and rest[1].writes == ["UpdateImagePipeline"] and unchanged(rest[2]) and unchanged(rest[3]), rest[1:4]
+    assert rest[4].changed and rest[4].writes == ["UpdateImagePipeline"] and unchanged(rest[5]), rest[4:6]
+    assert rest[6].changed and rest[6].writes == ["UpdateImagePipeline"], rest[6]
+
+    client = imagebuilder(emulator)
+    arn = steps[0].result["arn"]
+    b = rest[0].result["image_pipeline"]
+    assert b["container_recipe_arn"] == parts["recipes"][1] and "image_recipe_arn" not in b
+    assert b["image_scanning_configuration"] == dict(image_scanning_enabled=False, ecr_configuration=dict(
+        repository_name=parts["repositories"][1], container_tags=["scan-b", "extra"]))
+    assert b["schedule"] == dict(schedule_expression="cron(0 3 ? * SUN *)", timezone="UTC", auto_disable_policy=dict(failure_count=10),
+                                 pipeline_execution_start_condition="EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE")
+    assert b["logging_configuration"] == dict(image_log_group_name="/aws/imagebuilder/b", pipeline_log_group_name="/aws/imagebuilder/pipe-b")
+    switched = rest[1].result["image_pipeline"]
+    assert switched["image_recipe_arn"] == parts["image_recipe"] and "container_recipe_arn" not in switched
+    gone = rest[4].result["image_pipeline"]
+    assert "image_scanning_configuration" not in gone and "logging_configuration" not in gone and "auto_disable_policy" not in gone["schedule"]
+    stored = client.get_image_pipeline(imagePipelineArn=arn)["imagePipeline"]
+    assert stored["containerRecipeArn"] == parts["recipes"][0] and "imageRecipeArn" not in stored
+
+
+def test_container_image_options(play, emulator, prefix, container_pipeline_parts):
+    """image: container_recipe, image_scanning_configuration and logging_configuration of a build without a pipeline."""
+    parts = container_pipeline_parts
+    options = dict(container_recipe=prefix + "-cra", infrastructure_configuration=prefix + "-ci",
+                   image_scanning_configuration=dict(image_scanning_enabled=True, ecr_configuration=dict(
+                       repository_name=parts["repositories"][1], container_tags=["scan"])),
+                   logging_configuration=dict(log_group_name="/aws/imagebuilder/" + prefix))
+    steps = run_steps(play, emulator, [task("image", **options), task("image", **options)])
+    assert steps[0].changed and steps[0].writes == ["CreateImage"] and unchanged(steps[1]), steps
+    image = imagebuilder(emulator).get_image(imageBuildVersionArn=steps[0].result["arn"])["image"]
+    assert image["containerRecipe"]["arn"] == parts["recipes"][0] and image["type"] == "DOCKER"
+    assert image["imageScanningConfiguration"] == dict(imageScanningEnabled=True, ecrConfiguration=dict(
+        repositoryName=parts["repositories"][1], containerTags=["scan"]))
+    assert image["loggingConfiguration"] == dict(logGroupName="/aws/imagebuilder/" + prefix)
+    assert image["outputResources"]["containers"] == [dict(region=REGION, imageUris=[
+        "%s.dkr.ecr.%s.amazonaws.com/%s:1.0.0-1" % (ACCOUNT, REGION, parts["repositories"][0])])]
+
+
+def test_container_distribution_options(play, emulator, prefix, container_parts):
+    parts = container_parts
+    name = prefix + "-cdist"
+    base = dict(name=name, distributions=[
+        dict(region=REGION, container_distribution_configuration=dict(
+            target_repository=dict(service="ECR", repository_name=parts["repositories"][0]), container_tags=["a"], description="to A")),
+        dict(region="eu-west-1", container_distribution_configuration=dict(
+            target_repository=dict(service="ECR", repository_name=parts["repositories"][0])))])
+    cdc = "distributions[0].container_distribution_configuration."
+    changes = [
+        (cdc + "target_repository.repository_name", parts["repositories"][1]),
+        (cdc + "container_tags", ["b", "latest"]),
+        (cdc + "description", "to B"),
+    ]
+    changed_tasks, final = sequence("distribution_configuration", base, changes)
+    removed = [dict(region=REGION, ami_distribution_configuration=dict(name="a-" + BUILD_DATE)), final["distributions"][1]]
+    steps = run_steps(play, emulator, [task("distribution_configuration", **base), task("distribution_configuration", **base)] + changed_tasks + [
+        task("distribution_configuration", **merged(final, distributions=list(reversed(final["distributions"])))),
+        task("distribution_configuration", name=name, distributions=removed),
+        task("distribution_configuration", name=name, distributions=removed),
+    ])
+    assert steps[0].changed and steps[0].writes == ["CreateDistributionConfiguration"] and unchanged(steps[1]), steps[:2]
+    assert_writes(steps[2:2 + len(changes)], changes, ["UpdateDistributionConfiguration"])
+    rest = steps[2 + len(changes):]
+    assert unchanged(rest[0]), rest[0]
+    b = dict((item["region"], item) for item in rest[0].result["distribution_configuration"]["distributions"])[REGION]
+    assert b["container_distribution_configuration"] == dict(
+        target_repository=dict(service="ECR", repository_name=parts["repositories"][1]), container_tags=["b", "latest"], description="to B")
+    assert rest[1].changed and rest[1].writes == ["UpdateDistributionConfiguration"] and unchanged(rest[2]), rest[1:3]
+    stored = imagebuilder(emulator).get_distribution_configuration(distributionConfigurationArn=steps[0].result["arn"])["distributionConfiguration"]
+    regions = dict((item["region"], item) for item in stored["distributions"])
+    assert "containerDistributionConfiguration" not in regions[REGION]
+    assert regions["eu-west-1"]["containerDistributionConfiguration"]["targetRepository"]["repositoryName"] == parts["repositories"][0]

@@ -223,7 +223,33 @@ def test_distribution_problems():
     assert "distributions[2].container_distribution_configuration.target_repository.service: 'DOCKER' is not one of: ECR" in problems
     assert "distributions[2].fast_launch_configurations[0].snapshot_configuration.target_resource_count: 0 is out of range 1-10000" \
         in problems
-    assert len(problems) == 6
+    assert any(p.startswith("distributions[2].container_distribution_configuration.target_repository.repository_name: 'r': is not an ECR "
+                            "repository name") for p in problems)
+    assert len(problems) == 7
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("team-a/web", None), ("web", None), ("a.b_c__d--e/f", None),
+    ("r", "is not an ECR repository name"), ("Web", "is not an ECR repository name"), ("web/", "is not an ECR repository name"),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/web", "give the repository name only, not a registry URI or tag, e.g. team/web"),
+    ("web:latest", "give the repository name only, not a registry URI or tag, e.g. web"),
+])
+def test_ecr_repository_names(name, problem):
+    found = checks.ecr_repository_name_problem(name)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+def test_recipe_and_fast_launch_combinations():
+    request = distribution()
+    template = dict(launchTemplateId="lt-0123456789abcdef0", launchTemplateName="windows")
+    request["distributions"][0]["fastLaunchConfigurations"] = [dict(enabled=True, launchTemplate=template)]
+    assert checks.request_problems("CreateDistributionConfiguration", request) == [
+        "distributions[0].fast_launch_configurations[0].launch_template: give launch_template_id or launch_template_name, not both"]
+    both = dict(imageRecipeArn="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/r/1.0.0",
+                containerRecipeArn="arn:aws:imagebuilder:us-east-1:123456789012:container-recipe/r/1.0.0",
+                infrastructureConfigurationArn="arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/i")
+    assert checks.request_problems("CreateImage", both, dict(imageRecipeArn="image_recipe", containerRecipeArn="container_recipe")) == [
+        "image_recipe and container_recipe: give one recipe, not both"]
 
 
 def test_distribution_regions_of_other_partitions_are_accepted():
