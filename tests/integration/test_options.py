@@ -17,7 +17,6 @@ import uuid
 
 import pytest
 import yaml
-from botocore.exceptions import ClientError
 
 from tests.integration.conftest import lists_visible, writes_in
 from tests.integration.helpers import document, merged, task
