@@ -17,7 +17,8 @@ def main(argv):
     started = time.monotonic()
     returncode = subprocess.call(command)
     elapsed = time.monotonic() - started
-    junit_dir = os.path.join(os.environ.get("AMIFORGE_ROOT", "."), "tests", "output", "junit")
+    # AMIFORGE_JUNIT_DIR: elsewhere than the clone's tests/output/junit (the tests of the tools that record stages)
+    junit_dir = os.environ.get("AMIFORGE_JUNIT_DIR") or os.path.join(os.environ.get("AMIFORGE_ROOT", "."), "tests", "output", "junit")
     os.makedirs(junit_dir, exist_ok=True)
     failure = "" if returncode == 0 else '<failure message="exit code %d"/>' % returncode
     with open(os.path.join(junit_dir, "stage-%s.xml" % name.replace("/", "-")), "w") as junit:

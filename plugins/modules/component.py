@@ -45,6 +45,12 @@ options:
       - The S3 URI (V(s3://bucket/key)) of the component document, instead of O(data).
       - The object is read to compare its content with the latest version.
     type: str
+  secret_values:
+    description:
+      - Values, such as the passwords in I(data), that Ansible shows as C(********) wherever they appear in the result, the
+        diff and warnings (a string, or a list or mapping whose every value counts, nested ones included). The document still holds
+        them. M(amiforge.imagebuilder.role_component) passes the role variables whose names look like secrets.
+    type: raw
   validate:
     description:
       - Validate the document (AWSTOE schema, actions and their inputs, step references) before any API call and
@@ -226,6 +232,7 @@ def main():
         data=dict(type="raw"),
         uri=dict(type="str"),
         validate=dict(type="bool", default=True),
+        secret_values=dict(type="raw", no_log=True),
         description=dict(type="str"),
         change_description=dict(type="str"),
         supported_os_versions=dict(type="list", elements="str"),

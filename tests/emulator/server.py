@@ -8,6 +8,7 @@ import logging
 import os
 import random
 import re
+import socket
 import sys
 import threading
 import traceback
@@ -180,11 +181,38 @@ class Emulator:
             self.set_fault(spec)
 
     def set_fault(self, spec):
+        """``after``: the request is applied first, then its answer is lost: a fault answered in its place, or with
+        ``drop`` the connection closed without an answer (a response lost on the way back). ``times``: fault that
+        many calls, then no more (a rate of 1 with ``times`` faults exactly the first calls, so a retry gets through)."""
         if spec.get("seed") is not None:  # a seed makes the faults a test sees repeatable
             self.random.seed(spec["seed"])
         self.turns.clear()  # and each operation's codes start again from the first
-        self.faults[spec.get("operation") or "*"] = {
-            "throttle_rate": float(spec.get("throttle_rate") or 0), "error_rate": float(spec.get("error_rate") or 0)}
+        fault = {"throttle_rate": float(spec.get("throttle_rate") or 0), "error_rate": float(spec.get("error_rate") or 0)}
+        for flag in ("after", "drop"):
+            if spec.get(flag):
+                fault[flag] = True
+        if spec.get("drop") and not spec.get("after"):
+            fault["after"] = True  # a dropped connection loses the answer of an applied request
+        if spec.get("times") is not None:
+            fault["times"] = int(spec["times"])
+        self.faults[spec.get("operation") or "*"] = fault
+
+    def _draw(self, operation, service):
+        """The fault that answers this call, if one does (the ``times`` left counted down), else None."""
+        fault = (self.faults.get(operation) or self.faults.get("*")) if service else None
+        if not fault:
+            return None
+        with self.lock:
+            if fault.get("times") is not None and fault["times"] <= 0:
+                return None
+            draw = self.random.random()
+            if draw >= fault["throttle_rate"] + fault["error_rate"]:
+                return None
+            if fault.get("times") is not None:
+                fault["times"] -= 1
+            throttle = draw < fault["throttle_rate"]
+            turn = self.turns[operation, throttle] = self.turns.get((operation, throttle), -1) + 1
+        return dict(fault, throttle=throttle, turn=turn)
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/_amiforge/"):
@@ -193,17 +221,14 @@ class Emulator:
         moto_fixes.apply(service)
         operation = _operation(environ, service)
         token = _session_token(environ)
-        fault = (self.faults.get(operation) or self.faults.get("*")) if service else None
+        fault = self._draw(operation, service)
+        if fault and fault.get("after"):
+            return self._lose_answer(environ, start_response, fault, (service, operation, region, token))
         if fault:
-            draw = self.random.random()
-            if draw < fault["throttle_rate"] + fault["error_rate"]:
-                throttle = draw < fault["throttle_rate"]
-                with self.lock:
-                    turn = self.turns[operation, throttle] = self.turns.get((operation, throttle), -1) + 1
-                status, headers, body = fault_response(service, throttle, operation, turn)
-                self._log(service, operation, status, region, token)
-                start_response("%d Injected" % status, headers)
-                return [body.encode()]
+            status, headers, body = fault_response(service, fault["throttle"], operation, fault["turn"])
+            self._log(service, operation, status, region, token)
+            start_response("%d Injected" % status, headers)
+            return [body.encode()]
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
@@ -214,10 +239,44 @@ class Emulator:
         self._log(service, operation, seen.get("status", 500), region, token)
         return result
 
-    def _log(self, service, operation, status, region, session_token):
-        """One entry per request but the admin ones; an unsigned request is logged with service None."""
+    def _lose_answer(self, environ, start_response, fault, call):
+        """Apply the request, then lose its answer: the fault's answer instead, or (``drop``) no answer at all. The
+        call is logged with the status the client saw (0 for a dropped connection) and ``applied``: the status the
+        backend answered, so a test knows what was stored although the client was told it failed."""
+        service, operation, region, token = call
+        seen = {}
+
+        def discard(status, headers, exc_info=None):
+            seen["status"] = int(status.split()[0])
+            return lambda data: None
+
+        result = self.app(environ, discard)
+        try:
+            for _chunk in result:
+                pass
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        applied = seen.get("status", 500)
+        if fault.get("drop"):
+            self._log(service, operation, 0, region, token, applied=applied)
+            connection = environ.get("werkzeug.socket")
+            if connection is not None:
+                connection.shutdown(socket.SHUT_RDWR)
+            # werkzeug's server takes a ConnectionError as "the client went away" and sends nothing
+            raise ConnectionResetError("answer dropped by the emulator")
+        status, headers, body = fault_response(service, fault["throttle"], operation, fault["turn"])
+        self._log(service, operation, status, region, token, applied=applied)
+        start_response("%d Injected" % status, headers)
+        return [body.encode()]
+
+    def _log(self, service, operation, status, region, session_token, applied=None):
+        """One entry per request but the admin ones; an unsigned request is logged with service None. A call whose
+        answer was lost (a fault ``after``) also has ``applied``: the status the backend answered."""
         entry = {"service": service, "operation": operation, "status": status, "region": region,
                  "session_token": session_token, "write": is_write(operation)}
+        if applied is not None:
+            entry["applied"] = applied
         with self.lock:
             self.calls.append(entry)
 

@@ -1,5 +1,4 @@
 """Helpers for the emulator's own tests: everything goes through boto3 against the ``emulator`` fixture."""
-import time
 import uuid
 
 import botocore.config
@@ -80,16 +79,22 @@ class Stack:
             arguments["distributionConfigurationArn"] = distribution
         return self.ib.create_image_pipeline(**arguments)["imagePipelineArn"]
 
-    def wait(self, image_arn, timeout=30):
-        deadline = time.monotonic() + timeout
+    def advance(self, image_arn=None, steps=1):
+        """Move builds on by ``steps`` states now (``POST /_amiforge/advance``); {build ARN: status}."""
+        return self.emulator.admin("POST", "advance", dict({"steps": steps}, **({"image": image_arn} if image_arn else {})))
+
+    def wait(self, image_arn, most=50):
+        """Walk the build state by state to its end, driving the emulator (``advance``) rather than the real clock:
+        the ``stack`` fixture holds builds still, so every state is seen whatever the machine's load.
+        Returns (image, the statuses seen in order)."""
         seen = []
-        while time.monotonic() < deadline:
+        for _step in range(most):
             image = self.ib.get_image(imageBuildVersionArn=image_arn)["image"]
             if not seen or seen[-1] != image["state"]["status"]:
                 seen.append(image["state"]["status"])
             if image["state"]["status"] in ("AVAILABLE", "FAILED", "CANCELLED"):
                 return image, seen
-            time.sleep(0.02)
+            self.advance(image_arn)
         raise AssertionError("image %s stuck in %s" % (image_arn, seen))
 
 
@@ -101,6 +106,14 @@ def clock(emulator):
     emulator.admin("POST", "clock", before)
 
 
+HELD = 100000  # seconds a build state lasts while held: longer than any test lives
+
+
 @pytest.fixture
 def stack(emulator):
-    return Stack(emulator)
+    """Helpers that make what builds need; builds are held still (only ``stack.advance``/``stack.wait`` move them)
+    unless the test sets the clock itself (``clock``)."""
+    before = emulator.admin("GET", "clock")
+    emulator.admin("POST", "clock", {"step_seconds": HELD})
+    yield Stack(emulator)
+    emulator.admin("POST", "clock", before)

@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-import time
 import urllib.request
 
 import boto3
@@ -20,17 +19,15 @@ def test_refuses_a_non_loopback_host(repo_root):
     assert "emulator: http" not in result.stdout
 
 
-def test_starts_within_three_seconds_and_prints_its_url(repo_root):
-    started = time.monotonic()
+def test_starts_and_prints_its_url(repo_root):
+    """How fast it starts is a figure of `make bench` (tests/bench/bench_emulator.py, 3 s budget), not of this test."""
     process = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--host", "127.0.0.1", "--port", "0"],
                                cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = process.stdout.readline()
-        elapsed = time.monotonic() - started
         assert line.startswith("emulator: http://127.0.0.1:")
         with urllib.request.urlopen(line.split()[1] + "/_amiforge/calls", timeout=10) as response:
             assert json.loads(response.read()) == []
-        assert elapsed < 3, "startup took %.2f s" % elapsed
     finally:
         process.terminate()
         process.wait(timeout=10)

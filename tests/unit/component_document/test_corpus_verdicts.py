@@ -15,7 +15,6 @@ directives break the YAML itself (%{ ... } at column 0) is an error: as committe
 document.
 """
 import os
-import time
 
 import pytest
 
@@ -181,11 +180,5 @@ def test_valid_documents_have_no_errors_as_parsed_mappings(corpus_dir):
         assert [text for text in from_mapping if "permissions is the number" not in text] == from_text
 
 
-def test_corpus_validates_fast(corpus_dir):
-    slowest = 0.0
-    for name, platform, _expected, _reason in VERDICTS:
-        text = _read(corpus_dir, name)
-        start = time.perf_counter()
-        validate_document(text, platform=platform)
-        slowest = max(slowest, time.perf_counter() - start)
-    assert slowest < 0.5, "a document took %.3f s" % slowest
+# How fast the corpus validates is a figure of `make bench` (tests/bench/bench_component_document.py, 100 ms a
+# document), not a test: a timing assertion fails on a busy CI machine for reasons that are not ours.
