@@ -171,7 +171,9 @@ def test_resource_policy_put_get(ib):
     policy = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": ["111122223333"]}, "Action": ["imagebuilder:GetComponent"], "Resource": arn}]})
     assert ib.put_component_policy(componentArn=arn, policy=policy)["componentArn"] == arn
-    assert json.loads(ib.get_component_policy(componentArn=arn)["policy"]) == json.loads(policy)
+    stored = json.loads(policy)
+    stored["Statement"][0]["Resource"] = [arn]  # read back with Resource as a list (docs/emulator.md)
+    assert json.loads(ib.get_component_policy(componentArn=arn)["policy"]) == stored
     with pytest.raises(ib.exceptions.InvalidParameterValueException):
         ib.put_component_policy(componentArn=arn, policy="{not json")
 

@@ -1,4 +1,5 @@
 """Recipes, configurations, pipelines, workflows and lifecycle policies: CRUD, references, dependencies."""
+import json
 import pytest
 
 from tests.emulator.tests.conftest import AMAZON_IMAGE, DOCUMENT, error_code, unique
@@ -159,8 +160,9 @@ def test_container_recipe_crud(stack):
     got = ib.get_container_recipe(containerRecipeArn=arn)["containerRecipe"]
     assert got["containerType"] == "DOCKER" and got["targetRepository"]["repositoryName"] == "repo"
     assert arn in [r["arn"] for r in ib.list_container_recipes()["containerRecipeSummaryList"]]
-    ib.put_container_recipe_policy(containerRecipeArn=arn, policy='{"Statement": [{"Effect": "Allow"}]}')
-    assert ib.get_container_recipe_policy(containerRecipeArn=arn)["policy"]
+    ib.put_container_recipe_policy(containerRecipeArn=arn, policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": ["111122223333"]}, "Action": ["imagebuilder:GetContainerRecipe"], "Resource": arn}]}))
+    assert "111122223333" in ib.get_container_recipe_policy(containerRecipeArn=arn)["policy"]
     ib.delete_container_recipe(containerRecipeArn=arn)
 
 

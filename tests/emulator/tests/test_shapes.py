@@ -60,10 +60,13 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator, 
     ib.get_distribution_configuration(distributionConfigurationArn=distribution)
     ib.list_distribution_configurations()
     ib.update_distribution_configuration(distributionConfigurationArn=distribution, distributions=[{"region": "us-east-1"}])
-    policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["111122223333"]}, "Action": ["imagebuilder:Get*"]}]})
+    def policy(action, arn):
+        return json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["111122223333"]}, "Action": [action], "Resource": arn}]})
+
     for kind, arn in (("component", component), ("image", image), ("image_recipe", recipe)):
         key = {"component": "componentArn", "image": "imageArn", "image_recipe": "imageRecipeArn"}[kind]
-        getattr(ib, "put_%s_policy" % kind)(**{key: arn, "policy": policy})
+        action = {"component": "imagebuilder:GetComponent", "image": "imagebuilder:GetImage", "image_recipe": "imagebuilder:GetImageRecipe"}[kind]
+        getattr(ib, "put_%s_policy" % kind)(**{key: arn, "policy": policy(action, arn)})
         getattr(ib, "get_%s_policy" % kind)(**{key: arn})
     container = ib.create_container_recipe(
         containerType="DOCKER", name=unique("ctr"), semanticVersion="1.0.0", components=[{"componentArn": component}],
@@ -71,7 +74,7 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator, 
         targetRepository={"service": "ECR", "repositoryName": "repo"})["containerRecipeArn"]
     ib.get_container_recipe(containerRecipeArn=container)
     ib.list_container_recipes()
-    ib.put_container_recipe_policy(containerRecipeArn=container, policy=policy)
+    ib.put_container_recipe_policy(containerRecipeArn=container, policy=policy("imagebuilder:GetContainerRecipe", container))
     ib.get_container_recipe_policy(containerRecipeArn=container)
     ib.delete_container_recipe(containerRecipeArn=container)
     workflow = ib.create_workflow(name=unique("wf"), semanticVersion="1.0.0", type="TEST", data=WORKFLOW)["workflowBuildVersionArn"]
