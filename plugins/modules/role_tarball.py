@@ -45,13 +45,18 @@ options:
     type: path
 attributes:
   check_mode:
+    description: Can run in check mode and return the changed status it predicts without modifying the target.
     support: full
     details: The tarball is written in check mode too, so that the tasks after it can plan an upload.
   diff_mode:
+    description: Returns what has changed (or would change in check mode) in diff mode.
     support: none
   action:
+    description: Runs as an action plugin on the controller.
     support: full
   platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
     platforms: posix
 notes:
   - Runs on the controller whatever the host of the play is.

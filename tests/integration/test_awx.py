@@ -174,9 +174,8 @@ def test_the_playbooks_run_as_awx_jobs_and_every_request_carries_the_session_tok
         imagePipelineArn="arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/%s" % STACK_NAME)["imagePipeline"]
     assert pipeline["tags"]["team"] == "platform"
 
-    runner, calls = awx("run_pipeline.yml", {"imagebuilder_pipeline": STACK_NAME, "imagebuilder_region": "",
-                                             "imagebuilder_force": "true", "imagebuilder_wait_timeout": "600"},
-                          tokens=("AWS_SESSION_TOKEN",))
+    answers = {"imagebuilder_pipeline": STACK_NAME, "imagebuilder_region": "", "imagebuilder_force": "true", "imagebuilder_wait_timeout": "600"}
+    runner, calls = awx("run_pipeline.yml", answers, tokens=("AWS_SESSION_TOKEN",))
     assert_successful(runner)
     assert calls and without_token(calls) == []
     assert [call["operation"] for call in calls if call["write"]] == ["StartImagePipelineExecution"]

@@ -150,8 +150,8 @@ CASES = [
                  "CollectImageMetadata is only valid in BUILD workflows", id="workflow-type-action"),
     pytest.param("workflow_info", dict(arn=ib_arn("component", "x", "1.0.0")), "arn: '%s' is not an Image Builder workflow ARN"
                  % ib_arn("component", "x", "1.0.0"), id="workflow_info-arn-of-a-component"),
-    pytest.param("image_pipeline", dict(execution_role="arn:aws:iam::1234:role/x"), "execution_role: 'arn:aws:iam::1234:role/x' is neither an IAM role name nor a role ARN",
-                 id="pipeline-execution-role-arn"),
+    pytest.param("image_pipeline", dict(execution_role="arn:aws:iam::1234:role/x"),
+                 "execution_role: 'arn:aws:iam::1234:role/x' is neither an IAM role name nor a role ARN", id="pipeline-execution-role-arn"),
     pytest.param("image_pipeline", dict(logging=dict(image_log_group_name="my logs!")), "logging.image_log_group_name: 'my logs!' must match",
                  id="pipeline-log-group"),
     pytest.param("image_pipeline", dict(logging=dict(log_group_name="builds")),

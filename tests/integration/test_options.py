@@ -979,8 +979,8 @@ def test_lifecycle_policy_options(play, emulator, world, prefix):
     for key in ("regions", "shared_accounts"):
         shuffled["policy_details"][1]["exclusion_rules"]["amis"][key].reverse()
     shuffled["execution_role"] = world["roles"][1]
-    recipes_reordered = dict(base, resource_selection=dict(recipes=list(reversed(base["resource_selection"]["recipes"]))),
-                             execution_role=role(world, 0))
+    recipes_reordered = dict(base)  # (dict(base, key=...) for keys base has reads as a repeated keyword to pylint)
+    recipes_reordered.update(resource_selection=dict(recipes=list(reversed(base["resource_selection"]["recipes"]))), execution_role=role(world, 0))
     retagged = dict(final, tags=dict(stage="b", new="2"))
     steps = run_steps(play, emulator, [task("lifecycle_policy", **base), task("lifecycle_policy", **base),
                                        task("lifecycle_policy", **recipes_reordered)] + changed_tasks

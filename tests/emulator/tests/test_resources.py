@@ -1,5 +1,6 @@
 """Recipes, configurations, pipelines, workflows and lifecycle policies: CRUD, references, dependencies."""
 import json
+
 import pytest
 
 from tests.emulator.tests.conftest import AMAZON_IMAGE, DOCUMENT, error_code, unique

@@ -60,6 +60,7 @@ def test_every_supported_operation_answers_in_its_output_shape(stack, emulator, 
     ib.get_distribution_configuration(distributionConfigurationArn=distribution)
     ib.list_distribution_configurations()
     ib.update_distribution_configuration(distributionConfigurationArn=distribution, distributions=[{"region": "us-east-1"}])
+
     def policy(action, arn):
         return json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["111122223333"]}, "Action": [action], "Resource": arn}]})
 
