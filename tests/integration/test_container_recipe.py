@@ -236,7 +236,6 @@ def test_container_pipeline_builds_an_image_uri_in_the_target_repository(play, w
 def test_container_recipe_sharing(play, writes, emulator, prefix, parts):
     """The policy option on a container recipe: shared on the version converged (no new version), the same policy
     written differently is no change, an empty value takes the other account away."""
-    friend = "arn:aws:iam::111122223333:root"
     created = play([task("container_recipe", **recipe(prefix, parts))])
     recipe_arn = created[0]["arn"]
     policy = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"},
@@ -246,7 +245,7 @@ def test_container_recipe_sharing(play, writes, emulator, prefix, parts):
     shared = play([task("container_recipe", **recipe(prefix, parts, policy=policy))])
     assert shared[0]["changed"] and shared[0]["arn"] == recipe_arn and writes() == ["PutContainerRecipePolicy"]
     stored = json.loads(emulator.client("imagebuilder").get_container_recipe_policy(containerRecipeArn=recipe_arn)["policy"])
-    assert friend in json.dumps(stored)
+    assert "111122223333" in json.dumps(stored)
     same = play([task("container_recipe", **recipe(prefix, parts, policy=json.dumps(dict(reversed(list(policy.items()))))))])
     assert same[0]["changed"] is False and writes() == []
     removed = play([task("container_recipe", **recipe(prefix, parts, policy=""))])
