@@ -22,6 +22,11 @@ __metaclass__ = type
 import re
 
 try:
+    import yaml
+except ImportError:
+    yaml = None  # a dependency of ansible-core; kept optional as the modules do
+
+try:
     import botocore
 except ImportError:
     pass  # AnsibleAWSModule reports the missing SDK
@@ -262,6 +267,40 @@ def normalize_workflows(value):
                               for item in value["workflows"]]
     if isinstance(value.get("executionRole"), str):
         value["executionRole"] = value["executionRole"].rsplit("/", 1)[-1]
+    return value
+
+
+def load_document(module, kind, keys):
+    """O(data) of a document module (a ``kind`` such as "component" or "workflow" document, a mapping with
+    ``keys``), given as YAML text or as a dictionary: the text Create* takes, and the parsed YAML to compare."""
+    data = module.params["data"]
+    if isinstance(data, dict):
+        return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), data
+    try:
+        parsed = yaml.safe_load(data)
+    except yaml.YAMLError as error:
+        module.fail_json(msg="data: the %s document is not valid YAML: %s" % (kind, error))
+    if not isinstance(parsed, dict):
+        module.fail_json(msg="data: the %s document must be a YAML mapping with %s, got %s" % (kind, keys, type(parsed).__name__))
+    return data, parsed
+
+
+def read_yaml_uri(module, option="uri"):
+    """The parsed YAML of the S3 object O(uri) names (read with ``read_s3_uri``)."""
+    text = read_s3_uri(module, module.params[option], option)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        module.fail_json(msg="%s: %s is not valid YAML: %s" % (option, module.params[option], error))
+
+
+def parsed_data(value):
+    """A manager's ``normalize`` for document kinds: ``data`` compared as parsed YAML (text that is not YAML as it is)."""
+    if isinstance(value.get("data"), str):
+        try:
+            value = dict(value, data=yaml.safe_load(value["data"]))
+        except yaml.YAMLError:
+            pass
     return value
 
 

@@ -162,47 +162,19 @@ kept_in_use:
 """
 
 try:
-    import yaml
+    import yaml  # noqa: F401, only to say it is missing (module_utils.imagebuilder parses the documents)
 except ImportError:
     yaml = None
 
-from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.component_document import validate_document
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_versioned_options, converge_versioned, require_kms_key, versioned_argument_spec,
+    check_versioned_options, converge_versioned, load_document, parsed_data, read_yaml_uri, require_kms_key,
+    versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION
-
-
-def load_document(module):
-    """The document as YAML text, and as parsed YAML for comparison."""
-    data = module.params["data"]
-    if isinstance(data, dict):
-        return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), data
-    try:
-        parsed = yaml.safe_load(data)
-    except yaml.YAMLError as error:
-        module.fail_json(msg="data: the component document is not valid YAML: %s" % error)
-    if not isinstance(parsed, dict):
-        module.fail_json(msg="data: the component document must be a YAML mapping with 'schemaVersion' and 'phases', got %s"
-                         % type(parsed).__name__)
-    return data, parsed
-
-
-def fetch_uri(module):
-    bucket, _sep, key = module.params["uri"][len("s3://"):].partition("/")
-    s3 = module.client("s3")
-    try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg="uri: cannot read %s: %s" % (module.params["uri"], to_text(error)))
-    try:
-        return yaml.safe_load(body)
-    except yaml.YAMLError as error:
-        module.fail_json(msg="uri: %s is not valid YAML: %s" % (module.params["uri"], error))
 
 
 def check_document(module, text, option):
@@ -214,16 +186,6 @@ def check_document(module, text, option):
         module.fail_json(msg="%s: the component document has %d error(s): %s" % (
             option, len(errors), "; ".join("%s: %s" % (finding.path or "(document)", finding.message) for finding in errors)),
             findings=[finding.to_dict() for finding in errors])
-
-
-def parsed_data(value):
-    """Components compare their document as parsed YAML."""
-    if isinstance(value.get("data"), str):
-        try:
-            value = dict(value, data=yaml.safe_load(value["data"]))
-        except yaml.YAMLError:
-            pass
-    return value
 
 
 def main():
@@ -260,11 +222,11 @@ def main():
     )
     compare_as = None
     if params["state"] == "present" and params["data"] is not None:
-        text, parsed = load_document(module)
+        text, parsed = load_document(module, 'component', "'schemaVersion' and 'phases'")
         check_document(module, text, "data")
         desired["data"] = text
     elif params["state"] == "present":
-        parsed = fetch_uri(module)
+        parsed = read_yaml_uri(module)
         check_document(module, parsed, "uri")
         compare_as = dict(desired, data=parsed)
         desired["uri"] = params["uri"]

@@ -184,45 +184,18 @@ kept_in_use:
 """
 
 try:
-    import yaml
+    import yaml  # noqa: F401, only to say it is missing (module_utils.imagebuilder parses the documents)
 except ImportError:
     yaml = None
 
-from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    check_versioned_options, converge_versioned, require_kms_key, versioned_argument_spec,
+    check_versioned_options, converge_versioned, load_document, parsed_data, read_yaml_uri, require_kms_key,
+    versioned_argument_spec,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import VersionedResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_document import errors_of, validate_workflow
-
-
-def load_document(module):
-    """The document as YAML text (what CreateWorkflow takes), and as parsed YAML for comparison."""
-    data = module.params["data"]
-    if isinstance(data, dict):
-        return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), data
-    try:
-        parsed = yaml.safe_load(data)
-    except yaml.YAMLError as error:
-        module.fail_json(msg="data: the workflow document is not valid YAML: %s" % error)
-    if not isinstance(parsed, dict):
-        module.fail_json(msg="data: the workflow document must be a YAML mapping with 'schemaVersion' and 'steps', got %s"
-                         % type(parsed).__name__)
-    return data, parsed
-
-
-def fetch_uri(module):
-    bucket, _sep, key = module.params["uri"][len("s3://"):].partition("/")
-    try:
-        body = module.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-    except Exception as error:  # pylint: disable=broad-except
-        module.fail_json(msg="uri: cannot read %s: %s" % (module.params["uri"], to_text(error)))
-    try:
-        return yaml.safe_load(body)
-    except yaml.YAMLError as error:
-        module.fail_json(msg="uri: %s is not valid YAML: %s" % (module.params["uri"], error))
 
 
 def check_document(module, document, option):
@@ -235,16 +208,6 @@ def check_document(module, document, option):
             option, module.params["type"], len(errors), "; ".join(
                 "%s%s: %s" % (finding.path or "(document)", " (line %d)" % finding.line if finding.line else "", finding.message)
                 for finding in errors)), findings=[finding.to_dict() for finding in errors])
-
-
-def parsed_data(value):
-    """Workflows compare their document as parsed YAML."""
-    if isinstance(value.get("data"), str):
-        try:
-            value = dict(value, data=yaml.safe_load(value["data"]))
-        except yaml.YAMLError:
-            pass
-    return value
 
 
 def main():
@@ -275,11 +238,11 @@ def main():
     desired = dict(description=params["description"], changeDescription=params["change_description"], kmsKeyId=params["kms_key_id"])
     compare_as = None
     if params["state"] == "present" and params["data"] is not None:
-        text, parsed = load_document(module)
+        text, parsed = load_document(module, 'workflow', "'schemaVersion' and 'steps'")
         check_document(module, text if isinstance(params["data"], str) else parsed, "data")
         desired["data"] = text
     elif params["state"] == "present":
-        parsed = fetch_uri(module)
+        parsed = read_yaml_uri(module)
         check_document(module, parsed, "uri")
         compare_as = dict(desired, data=parsed)
         desired["uri"] = params["uri"]
