@@ -42,7 +42,9 @@ CRON_FIELDS = (
 )
 
 # What a value of these model shapes looks like, shown after a pattern mismatch.
+HIDDEN_SHAPES = ("UserDataOverride",)
 HINTS = {
+    "UserDataOverride": "base64-encoded user data",
     "AccountId": "a 12-digit AWS account id",
     "ResourceName": "3-128 letters, digits, - or _, spaces only inside",
     "VersionNumber": "major.minor.patch such as 1.0.0",
@@ -97,6 +99,14 @@ def _matches(pattern, value):
     """AWS applies patterns as Java String.matches: the whole value, anchored or not."""
     regex = _compiled(pattern)
     return regex is None or regex.fullmatch(value) is not None
+
+
+def _shown_as(shape):
+    """How a problem shows a value of ``shape``: never at all when its option is no_log (user data) or AWS marks it
+    sensitive, since Ansible hides a no_log value only where it shows verbatim, not its repr in a message."""
+    if shape.name in HIDDEN_SHAPES or shape.metadata.get("sensitive"):
+        return lambda value: "the value given (hidden)"
+    return _show
 
 
 def _show(value):
@@ -163,6 +173,7 @@ def _any_region_problem(region):
 
 
 def _string_problem(shape, value, where):
+    _show = _shown_as(shape)
     if not isinstance(value, str):
         return "%s must be a string" % _show(value)
     if shape.enum and value not in shape.enum:

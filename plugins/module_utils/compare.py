@@ -112,3 +112,38 @@ def result_of(resource):
 
 def diff_of(before, after):
     return dict(before=to_snake(before or {}), after=to_snake(after or {}))
+
+
+MASK = "********"
+
+
+def hide_replaced(before, after, secrets):
+    """``before`` (a diff's previous value) with what stands where ``after`` holds a secret hidden as Ansible hides it.
+
+    Ansible hides the values of no_log options wherever they show, so the new secret in ``after`` is masked, but the
+    value it replaces (an old password in the previous document, the previous user data) is not one of them. A value
+    that is a secret hides the value it replaces; in a text, the text between the secret's neighbours (up to 16
+    characters before it on its line, up to 3 after it) is hidden at the same place in ``before``."""
+    secrets = [value for value in secrets or () if isinstance(value, str) and value]
+    if not secrets:
+        return before
+    if isinstance(before, dict) and isinstance(after, dict):
+        return dict((key, hide_replaced(value, after.get(key), secrets)) for key, value in before.items())
+    if isinstance(before, list) and isinstance(after, list):
+        return [hide_replaced(value, after[index] if index < len(after) else None, secrets) for index, value in enumerate(before)]
+    if not isinstance(before, str) or not isinstance(after, str):
+        return before
+    if after in secrets:
+        return MASK
+    for secret in secrets:
+        start = after.find(secret)
+        while start >= 0:
+            end = start + len(secret)
+            prefix = after[max(after.rfind("\n", 0, start) + 1, start - 16):start]
+            line_end = after.find("\n", end)
+            suffix = after[end:min(end + 3, len(after) if line_end < 0 else line_end)]
+            if prefix:
+                pattern = re.escape(prefix) + r"[^\n]+?" + (re.escape(suffix) if suffix else "$")
+                before = re.sub(pattern, lambda match: prefix + MASK + suffix, before, flags=re.MULTILINE)
+            start = after.find(secret, end)
+    return before

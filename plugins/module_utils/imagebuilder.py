@@ -39,7 +39,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds impor
     build_number, builds_of, builds_of_pipeline, latest_of_recipe,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
-from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import result_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import hide_replaced, result_of
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import share, wanted_policy
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_document import parameter_value_problem, parameters_of
 
@@ -336,8 +336,8 @@ def exit_resource(module, noun, changed, resource, diff, **extra):
     """Finish a module run: the resource in snake_case under ``noun``, its ``arn``, the diff."""
     result = dict(changed=changed, arn=(resource or {}).get("arn"), **extra)
     result[noun] = result_of(resource)
-    if module._diff:
-        result["diff"] = diff
+    if module._diff:  # the values a new secret replaces are hidden too (Ansible hides only the new ones)
+        result["diff"] = dict(diff, before=hide_replaced(diff.get("before"), diff.get("after"), module.no_log_values))
     module.exit_json(**result)
 
 

@@ -88,6 +88,8 @@ options:
   user_data_override:
     description:
       - User data (base64) to run on the build instance instead of the default.
+      - Hidden (C(********)) in the result, the diff (the user data it replaces too) and error messages, since user data
+        often carries credentials.
     type: str
   ami_tags:
     description:
@@ -207,7 +209,7 @@ def main():
         block_device_mappings=dict(type="list", elements="dict"),
         working_directory=dict(type="str"),
         systems_manager_agent=dict(type="dict", options=dict(uninstall_after_build=dict(type="bool"))),
-        user_data_override=dict(type="str"),
+        user_data_override=dict(type="str", no_log=True),
         ami_tags=dict(type="dict"),
         policy=POLICY_OPTION,
     )

@@ -1,7 +1,9 @@
 """Secrets stay secret: a stack with a role component whose variables hold a secret, run by ansible-playbook -vvv
 --diff with a session token, twice (a converge, then a change of the secret, which makes a new component version and
-a diff). Neither the secret variable, nor the session token, nor the secret access key appears anywhere in the output,
-nor in the emulator's call log. The secret is still baked into the component (that is what the user asked for)."""
+a diff). Neither secret (the new one, nor the old one the diff shows replaced), nor the session token, nor the secret
+access key appears anywhere in the output, nor in the emulator's call log. The secret is still baked into the component
+(that is what the user asked for). The same for a recipe's user data."""
+import base64
 import json
 import os
 import subprocess
@@ -51,7 +53,7 @@ def test_no_secret_in_a_verbose_run_nor_in_the_call_log(emulator, tmp_path, pref
         outputs.append(run(emulator, str(playbook), dict(stack_definition=stack, stack_artifacts_bucket=bucket)))
         (tmp_path / ("run%d.log" % len(outputs))).write_text(outputs[-1])  # to read when a secret shows
     calls = json.dumps(emulator.calls())
-    shown = [(secrets[1], outputs[1]), (SECRET_KEY, outputs[0]), (SECRET_KEY, outputs[1]), (SESSION_TOKEN, outputs[0]),
+    shown = [(secrets[1], outputs[1]), (secrets[0], outputs[1]), (SECRET_KEY, outputs[0]), (SECRET_KEY, outputs[1]), (SESSION_TOKEN, outputs[0]),
              (SESSION_TOKEN, outputs[1]), (secrets[0], outputs[0])]
     for value, output in shown:
         assert value not in output, "a run printed a secret: ...%s..." % output[max(0, output.index(value) - 1500):output.index(value) + 200]
@@ -62,5 +64,22 @@ def test_no_secret_in_a_verbose_run_nor_in_the_call_log(emulator, tmp_path, pref
     ib = emulator.client("imagebuilder")
     arn = "arn:aws:imagebuilder:us-east-1:123456789012:component/%s-role/1.0.1/1" % prefix
     assert secrets[1] in ib.get_component(componentBuildVersionArn=arn)["component"]["data"], "the secret is baked in as asked"
-    if secrets[0] in outputs[1]:  # known gap (docs/reliability.md): the run does not know which old values were secret
-        pytest.xfail("the diff of a changed component shows the previous version's secret value")
+
+
+def test_user_data_shows_nowhere_not_even_the_replaced_one(emulator, tmp_path, prefix, linux_ami):
+    user_data = [base64.b64encode(("#!/bin/bash\necho %s\n" % uuid.uuid4().hex).encode()).decode() for _ in range(2)]
+    playbook = tmp_path / "recipe.yml"
+    outputs = []
+    for value in user_data:
+        playbook.write_text(yaml.safe_dump([dict(name="Recipe", hosts="localhost", gather_facts=False, tasks=[
+            {"name": "A recipe with user data", "amiforge.imagebuilder.image_recipe": dict(
+                name=prefix + "-recipe", parent_image=linux_ami, components=[dict(name="update-linux")], user_data_override=value)},
+        ])], sort_keys=False))
+        outputs.append(run(emulator, str(playbook), {}))
+    assert "user_data_override" in outputs[1] and "changed=1" in outputs[1], outputs[1][-3000:]
+    for value in user_data:
+        for output in outputs:
+            assert value not in output, "a run printed user data: ...%s..." % output[max(0, output.index(value) - 1500):output.index(value) + 200]
+    recipe = emulator.client("imagebuilder").get_image_recipe(
+        imageRecipeArn="arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/%s-recipe/1.0.1" % prefix)["imageRecipe"]
+    assert recipe["additionalInstanceConfiguration"]["userDataOverride"] == user_data[1]

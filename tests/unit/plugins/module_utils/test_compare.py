@@ -62,3 +62,21 @@ def test_client_token_is_stable_within_a_run_and_differs_between_runs_and_reques
     assert token != client_token(request, "run-2")
     assert token != client_token(dict(request, data="y"), "run-1")
     assert 1 <= len(token) <= 36
+
+
+def test_hide_replaced_hides_what_a_secret_replaces_in_a_text_and_as_a_whole_value():
+    before = {"data": 'vars: "{\\"user\\": \\"app\\", \\"db_password\\": \\"old-secret\\"}"\nsteps: []', "user_data": "T0xE", "size": 8,
+              "items": ["old-token-value", "kept"]}
+    after = {"data": 'vars: "{\\"user\\": \\"app\\", \\"db_password\\": \\"new-longer-secret\\"}"\nsteps: []', "user_data": "TkVX",
+             "size": 8, "items": ["new-token-value", "kept"]}
+    hidden = compare.hide_replaced(before, after, {"new-longer-secret", "TkVX", "new-token-value"})
+    assert hidden == {"data": 'vars: "{\\"user\\": \\"app\\", \\"db_password\\": \\"********\\"}"\nsteps: []', "user_data": "********",
+                      "size": 8, "items": ["********", "kept"]}
+    assert compare.hide_replaced(before, after, set()) is before
+    assert compare.hide_replaced(before, {}, {"TkVX"}) == before, "nothing replaces a value that is gone"
+
+
+def test_hide_replaced_leaves_other_lines_and_other_places_alone():
+    before = "password: old-secret\ncomment: old-secret is not here\n"
+    after = "password: the-new-secret\ncomment: old-secret is not here\n"
+    assert compare.hide_replaced(before, after, ["the-new-secret"]) == "password: ********\ncomment: old-secret is not here\n"
