@@ -590,10 +590,10 @@ def advance_all():
             backend.advance()
 
 
-def advance_images(arn=None, steps=1):
+def advance_images(arn=None, steps=1, fraction=None):
     """``POST /_amiforge/advance``: {build ARN: status} of the builds moved (see ``BuildsMixin.advance_image``)."""
     moved = {}
     with LOCK:
         for backend in all_backends():
-            moved.update(backend.advance_image(arn, steps))
+            moved.update(backend.advance_image(arn, steps, fraction))
     return moved

@@ -312,11 +312,14 @@ class Emulator:
                 settings.CLOCK["step_seconds"] = float(body["step_seconds"])
             result = dict(settings.CLOCK)
         elif route == ("POST", "/_amiforge/advance"):
-            steps = body.get("steps", 1)
+            steps, fraction = body.get("steps", 1), body.get("fraction")
             if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
                 start_response("400 Bad Request", [("Content-Type", "application/json")])
                 return [json.dumps({"error": "steps must be a whole number >= 1, not %r" % (steps,)}).encode()]
-            result = models.advance_images(body.get("image"), steps)
+            if fraction is not None and (not isinstance(fraction, (int, float)) or isinstance(fraction, bool) or not 0 < fraction < 1):
+                start_response("400 Bad Request", [("Content-Type", "application/json")])
+                return [json.dumps({"error": "fraction must be a number between 0 and 1 (a part of a clock step), not %r" % (fraction,)}).encode()]
+            result = models.advance_images(body.get("image"), steps, fraction)
         elif route in (("POST", "/_amiforge/settings"), ("GET", "/_amiforge/settings")):
             result = dict(settings.SETTINGS)
             if request.method == "POST":

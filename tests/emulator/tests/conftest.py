@@ -79,9 +79,13 @@ class Stack:
             arguments["distributionConfigurationArn"] = distribution
         return self.ib.create_image_pipeline(**arguments)["imagePipelineArn"]
 
-    def advance(self, image_arn=None, steps=1):
-        """Move builds on by ``steps`` states now (``POST /_amiforge/advance``); {build ARN: status}."""
-        return self.emulator.admin("POST", "advance", dict({"steps": steps}, **({"image": image_arn} if image_arn else {})))
+    def advance(self, image_arn=None, steps=1, fraction=None):
+        """Move builds on by ``steps`` states now, or by ``fraction`` of a clock step inside their state
+        (``POST /_amiforge/advance``); {build ARN: status}."""
+        body = dict({"steps": steps}, **({"image": image_arn} if image_arn else {}))
+        if fraction is not None:
+            body["fraction"] = fraction
+        return self.emulator.admin("POST", "advance", body)
 
     def wait(self, image_arn, most=50):
         """Walk the build state by state to its end, driving the emulator (``advance``) rather than the real clock:
