@@ -62,6 +62,36 @@ def versioned_argument_spec(**options):
 
 
 IMAGE_TESTS_SPEC = dict(type="dict", options=dict(enabled=dict(type="bool", default=True), timeout_minutes=dict(type="int", default=720)))
+# image_scanning_configuration of image_pipeline and image (botocore 1.44.8 ImageScanningConfiguration)
+IMAGE_SCANNING_SPEC = dict(type="dict", options=dict(
+    image_scanning_enabled=dict(type="bool"),
+    ecr_configuration=dict(type="dict", options=dict(repository_name=dict(type="str"), container_tags=dict(type="list", elements="str"))),
+    image_scanning_types=dict(type="list", elements="str", choices=["TEST_INSTANCE_CVE", "ON_DEMAND_AMI_CVE"]),
+    scan_result_condition=dict(type="dict", options=dict(
+        maximum_severity_label=dict(type="str", required=True, choices=["INFORMATIONAL", "LOW", "MEDIUM", "HIGH"]),
+        fix_available=dict(type="bool"),
+    )),
+))
+# What the service uses for members left out (botocore 1.44.8 ImageScanningConfiguration.imageScanningTypes: "If you omit
+# imageScanningTypes, Image Builder uses TEST_INSTANCE_CVE"; ScanResultCondition.fixAvailable: "The default is true"),
+# for comparison only: whether Get shows them is not documented.
+IMAGE_SCANNING_DEFAULTS = dict(imageScanningTypes=["TEST_INSTANCE_CVE"], scanResultCondition=dict(fixAvailable=True))
+
+
+def check_image_scanning(module, scanning, container_recipe=False):
+    """The rules of ImageScanningConfiguration the model cannot express, before any call (botocore 1.44.8:
+    scanResultCondition "You can set scanResultCondition only when imageScanningTypes is ON_DEMAND_AMI_CVE";
+    ON_DEMAND_AMI_CVE "To use this scan, you must build from an image recipe"; the list takes one value)."""
+    types = (scanning or {}).get("imageScanningTypes") or []
+    option = "image_scanning_configuration."
+    if len(types) > 1:
+        module.fail_json(msg="%simage_scanning_types: give one scan type, not %d (TEST_INSTANCE_CVE or ON_DEMAND_AMI_CVE)" % (option, len(types)))
+    if (scanning or {}).get("scanResultCondition") and types != ["ON_DEMAND_AMI_CVE"]:
+        module.fail_json(msg="%sscan_result_condition: only an on-demand AMI scan has a result condition; set %simage_scanning_types: "
+                             "[ON_DEMAND_AMI_CVE] or remove the condition" % (option, option))
+    if "ON_DEMAND_AMI_CVE" in types and container_recipe:
+        module.fail_json(msg="%simage_scanning_types: ON_DEMAND_AMI_CVE scans the output AMI, which a container recipe does not make; "
+                             "use TEST_INSTANCE_CVE with container_recipe" % option)
 
 
 def info_argument_spec(kind_noun):

@@ -122,6 +122,30 @@ options:
               - Tags for the scanned container image.
             type: list
             elements: str
+      image_scanning_types:
+        description:
+          - The one scan Amazon Inspector runs (one value). V(TEST_INSTANCE_CVE) (what Image Builder uses when unset) scans
+            the test instance and needs Inspector activated for EC2 scanning; V(ON_DEMAND_AMI_CVE) scans the output AMI on
+            demand, without activating Inspector, and needs an image recipe (not a container recipe).
+        type: list
+        elements: str
+        choices: [TEST_INSTANCE_CVE, ON_DEMAND_AMI_CVE]
+      scan_result_condition:
+        description:
+          - With V(ON_DEMAND_AMI_CVE) only, which findings fail the image in the test phase (the AMI is then not
+            distributed). Without it, the scan runs but its results do not pass or fail the image.
+        type: dict
+        suboptions:
+          maximum_severity_label:
+            description:
+              - The highest severity allowed; a counted finding above it fails the image.
+            type: str
+            required: true
+            choices: [INFORMATIONAL, LOW, MEDIUM, HIGH]
+          fix_available:
+            description:
+              - Count only findings that have a fix available (what Image Builder does when unset); V(false) counts every finding.
+            type: bool
   logging_configuration:
     description:
       - Without O(pipeline), the CloudWatch Logs log group of the build's logs.
@@ -317,8 +341,8 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder, client_token
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import diff_of, result_of, to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, image_tests_configuration, require_ecr_repository,
-    workflow_configurations,
+    IMAGE_SCANNING_SPEC, IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_image_scanning, check_workflows_form,
+    image_tests_configuration, require_ecr_repository, workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import POLICY_OPTION, share, wanted_policy
@@ -521,10 +545,7 @@ def main():
         image_tests=IMAGE_TESTS_SPEC,
         workflows=WORKFLOWS_SPEC,
         execution_role=dict(type="str"),
-        image_scanning_configuration=dict(type="dict", options=dict(
-            image_scanning_enabled=dict(type="bool"),
-            ecr_configuration=dict(type="dict", options=dict(repository_name=dict(type="str"), container_tags=dict(type="list", elements="str"))),
-        )),
+        image_scanning_configuration=IMAGE_SCANNING_SPEC,
         logging_configuration=dict(type="dict", options=dict(log_group_name=dict(type="str"))),
         force=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
@@ -551,6 +572,7 @@ def main():
     if params["workflows"] and not params["execution_role"]:
         module.fail_json(msg="execution_role: workflows need an execution role (the IAM role Image Builder assumes to run them); give one")
     given = dict(imageScanningConfiguration=to_api(params["image_scanning_configuration"]), loggingConfiguration=to_api(params["logging_configuration"]))
+    check_image_scanning(module, given["imageScanningConfiguration"], container_recipe=bool(params["container_recipe"]))
     fail_on_problems(module, [problem for problem in request_problems("CreateImage", dict((key, value) for key, value in given.items() if value))
                               if not problem.endswith(" is required")])
     if params["wait_timeout"] < 0:

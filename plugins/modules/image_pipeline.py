@@ -123,6 +123,30 @@ options:
               - Tags for the scanned container image.
             type: list
             elements: str
+      image_scanning_types:
+        description:
+          - The one scan Amazon Inspector runs (one value). V(TEST_INSTANCE_CVE) (what Image Builder uses when unset) scans
+            the test instance and needs Inspector activated for EC2 scanning; V(ON_DEMAND_AMI_CVE) scans the output AMI on
+            demand, without activating Inspector, and needs an image recipe (not a container recipe).
+        type: list
+        elements: str
+        choices: [TEST_INSTANCE_CVE, ON_DEMAND_AMI_CVE]
+      scan_result_condition:
+        description:
+          - With V(ON_DEMAND_AMI_CVE) only, which findings fail the image in the test phase (the AMI is then not
+            distributed). Without it, the scan runs but its results do not pass or fail the image.
+        type: dict
+        suboptions:
+          maximum_severity_label:
+            description:
+              - The highest severity allowed; a counted finding above it fails the image.
+            type: str
+            required: true
+            choices: [INFORMATIONAL, LOW, MEDIUM, HIGH]
+          fix_available:
+            description:
+              - Count only findings that have a fix available (what Image Builder does when unset); V(false) counts every finding.
+            type: bool
   workflows:
     description:
       - The build and test workflows to run instead of the default ones (M(amiforge.imagebuilder.workflow)), in order.
@@ -256,8 +280,9 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.checks impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import to_api
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import (
-    IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_workflows_form, converge_updatable, image_tests_configuration,
-    normalize_workflows, require_ecr_repository, resource_argument_spec, workflow_configurations,
+    IMAGE_SCANNING_DEFAULTS, IMAGE_SCANNING_SPEC, IMAGE_TESTS_SPEC, WORKFLOWS_SPEC, check_common_options, check_image_scanning,
+    check_workflows_form, converge_updatable, image_tests_configuration, normalize_workflows, require_ecr_repository, resource_argument_spec,
+    workflow_configurations,
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import UpdatableResource
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.references import References
@@ -272,6 +297,7 @@ DEFAULTS = dict(
     status="ENABLED",
     imageTestsConfiguration=dict(imageTestsEnabled=True, timeoutMinutes=720),
     schedule=dict(timezone="UTC", pipelineExecutionStartCondition="EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
+    imageScanningConfiguration=IMAGE_SCANNING_DEFAULTS,
 )
 RENAMES = {
     "imageRecipeArn": "image_recipe", "infrastructureConfigurationArn": "infrastructure_configuration",
@@ -315,6 +341,7 @@ def image_scanning_of(module):
         scanning = to_api(params["image_scanning_configuration"])
     else:
         return None
+    check_image_scanning(module, scanning, container_recipe=bool(params["container_recipe"]))
     if scanning.get("imageScanningEnabled") and (params.get("image_tests") or {}).get("enabled") is False:
         module.warn("image_scanning_configuration: Amazon Inspector scans during image tests, which image_tests.enabled: false turns off")
     return scanning
@@ -338,10 +365,7 @@ def main():
         status=dict(type="str", choices=["ENABLED", "DISABLED"]),
         enhanced_image_metadata=dict(type="bool"),
         image_scanning=dict(type="bool"),
-        image_scanning_configuration=dict(type="dict", options=dict(
-            image_scanning_enabled=dict(type="bool"),
-            ecr_configuration=dict(type="dict", options=dict(repository_name=dict(type="str"), container_tags=dict(type="list", elements="str"))),
-        )),
+        image_scanning_configuration=IMAGE_SCANNING_SPEC,
         workflows=WORKFLOWS_SPEC,
         execution_role=dict(type="str"),
         logging_configuration=dict(type="dict", aliases=["logging"], options=dict(

@@ -1281,6 +1281,34 @@ def container_pipeline_parts(emulator, world, prefix, container_parts, linux_ami
     return parts
 
 
+def test_image_scanning_types_and_result_condition(play, emulator, prefix, pipeline_parts):
+    """An on-demand AMI scan with a result condition, each member changed alone; the documented default scan type
+    (TEST_INSTANCE_CVE when none is given) compares equal to the same type given."""
+    name = prefix + "-scanpipe"
+    scanning = dict(image_scanning_enabled=True, image_scanning_types=["ON_DEMAND_AMI_CVE"],
+                    scan_result_condition=dict(maximum_severity_label="HIGH"))
+    base = dict(name=name, image_recipe=prefix + "-ra", infrastructure_configuration=prefix + "-ia", image_scanning_configuration=scanning)
+    changes = [
+        ("image_scanning_configuration.scan_result_condition.maximum_severity_label", "MEDIUM"),
+        ("image_scanning_configuration.scan_result_condition.fix_available", False),
+        ("image_scanning_configuration.scan_result_condition", None),
+        ("image_scanning_configuration.image_scanning_types", ["TEST_INSTANCE_CVE"]),
+    ]
+    changed_tasks, final = sequence("image_pipeline", base, changes)
+    steps = run_steps(play, emulator, [task("image_pipeline", **base), task("image_pipeline", **base)] + changed_tasks + [
+        task("image_pipeline", **final),
+        task("image_pipeline", **merged(final, image_scanning_configuration=dict(image_scanning_enabled=True))),  # the default type
+    ])
+    assert steps[0].changed and steps[0].writes == ["CreateImagePipeline"], steps[0]
+    assert unchanged(steps[1]), steps[1]
+    assert_writes(steps[2:2 + len(changes)], changes, ["UpdateImagePipeline"])
+    assert unchanged(steps[-2]) and unchanged(steps[-1]), steps[-2:]
+    stored = imagebuilder(emulator).get_image_pipeline(imagePipelineArn=steps[0].result["arn"])["imagePipeline"]
+    assert stored["imageScanningConfiguration"] == dict(imageScanningEnabled=True, imageScanningTypes=["TEST_INSTANCE_CVE"])
+    first = steps[0].result["image_pipeline"]["image_scanning_configuration"]
+    assert first["scan_result_condition"] == dict(maximum_severity_label="HIGH") and first["image_scanning_types"] == ["ON_DEMAND_AMI_CVE"]
+
+
 def test_container_pipeline_options(play, emulator, world, prefix, container_pipeline_parts):
     """The pipeline options of issue 11: container_recipe, image_scanning_configuration, logging_configuration, schedule
     auto_disable_policy and pipeline_execution_start_condition."""
