@@ -446,10 +446,12 @@ def describe(api, kind_noun, name=None, arn=None, owner="Self", filters=None, al
 
 def every_build(api, name, version_arns):
     """Every build, in any state, of image NAME: of the versions listed or found (GetImage on NAME/x.x.x
-    sees only AVAILABLE builds) and of the recipe's latest version (whose builds the lagging List* may not
+    sees only AVAILABLE builds) and of the (image or container) recipe's latest version (whose builds the lagging List* may not
     show yet, and which may all have failed), each read by its exact build ARN."""
     versions = set(semver_of(dict(arn=arn)) for arn in version_arns)
     recipe = api.get(KINDS["image_recipe"], api.arn(KINDS["image_recipe"], name, "x.x.x"))
+    if recipe is None:  # an image named after a container recipe
+        recipe = api.get(KINDS["container_recipe"], api.arn(KINDS["container_recipe"], name, "x.x.x"))
     if recipe:
         versions.add(semver_of(recipe))
     builds = [build for version in versions for build in builds_of(api, name, version)]

@@ -217,6 +217,8 @@ def test_container_pipeline_builds_an_image_uri_in_the_target_repository(play, w
                   task("image", pipeline=prefix + "-pipe", container_recipe=prefix + "-recipe")])
     assert [step["changed"] for step in steps] == [True, True, True]
     assert steps[2]["arn"].endswith("image/%s-recipe/1.0.1/1" % prefix)
+    listed = play([task("image_info", name=prefix + "-recipe", all_versions=True)])  # while List* lags behind the build
+    assert steps[2]["arn"] in [image["arn"] for image in listed[0]["images"]], "the newest recipe version's build is found"
 
     # Without a pipeline: CreateImage with the container recipe, no distribution: the recipe's repository in the build region.
     direct = play([task("image", container_recipe=prefix + "-recipe:1.0.0", infrastructure_configuration=prefix + "-infra", force=True,
