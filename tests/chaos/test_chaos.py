@@ -35,7 +35,8 @@ def test_a_converge_with_30_percent_of_the_calls_to_every_service_faulted(chaos,
     chaos.faults(SEED)
     assert figures.fault_rate == FAULT_RATE and figures.faulted_calls > 0, figures
     assert clean(figures) == dict(duplicates=[], orphans=[], differences=[], problems=[]), "\n".join(map(str, clean(figures).values()))
-    assert SERVICES  # every one of them had a call faulted (else a problem above)
+    assert sorted(figures.faults_by_service) == sorted(SERVICES)
+    assert sum(faulted for faulted, _made in figures.faults_by_service.values()) == figures.faulted_calls
 
 
 def test_three_kill_points_each_converge_on_one_rerun_to_the_uninterrupted_state(chaos, figures):

@@ -31,16 +31,24 @@ def held(emulator):
 def test_a_create_another_run_made_first_is_converged_not_failed(emulator, play, instance_profile, hold, kind):
     name = "race-" + uuid.uuid4().hex[:8]
     ib = emulator.client("imagebuilder")
-    if kind == "infrastructure_configuration":
-        ours = task(kind, name=name, instance_profile_name=instance_profile, description="ours", register="out")
-        theirs = lambda: ib.create_infrastructure_configuration(name=name, instanceProfileName=instance_profile, description="theirs")
-        get = lambda arn: ib.get_infrastructure_configuration(infrastructureConfigurationArn=arn)["infrastructureConfiguration"]
-    else:
-        ours = task(kind, name=name, description="ours", register="out",
-                    distributions=[dict(region="us-east-1", ami_distribution_configuration=dict(name="race-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"))])
-        theirs = lambda: ib.create_distribution_configuration(name=name, description="theirs", distributions=[dict(
-            region="us-east-1", amiDistributionConfiguration=dict(name="race-{{imagebuilder:buildDate}}"))])
-        get = lambda arn: ib.get_distribution_configuration(distributionConfigurationArn=arn)["distributionConfiguration"]
+    build_date = "race-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"
+    ours = dict(
+        infrastructure_configuration=task(kind, name=name, instance_profile_name=instance_profile, description="ours", register="out"),
+        distribution_configuration=task(kind, name=name, description="ours", register="out", distributions=[
+            dict(region="us-east-1", ami_distribution_configuration=dict(name=build_date))]))[kind]
+
+    def theirs():
+        if kind == "infrastructure_configuration":
+            ib.create_infrastructure_configuration(name=name, instanceProfileName=instance_profile, description="theirs")
+        else:
+            ib.create_distribution_configuration(name=name, description="theirs", distributions=[dict(
+                region="us-east-1", amiDistributionConfiguration=dict(name="race-{{imagebuilder:buildDate}}"))])
+
+    def get(arn):
+        if kind == "infrastructure_configuration":
+            return ib.get_infrastructure_configuration(infrastructureConfigurationArn=arn)["infrastructureConfiguration"]
+        return ib.get_distribution_configuration(distributionConfigurationArn=arn)["distributionConfiguration"]
+
     emulator.reset_calls()
     hold(1)
     outcome = {}

@@ -122,7 +122,8 @@ def test_hold_stops_the_kth_write_until_released_applied_or_not(emulator, apply)
         for name in names:
             ib.list_components(filters=[{"name": "name", "values": [name]}])  # a read: not counted
             try:
-                outcome[name] = ib.create_component(name=name, semanticVersion="1.0.0", platform="Linux", data=DOCUMENT.format(step="s"))["componentBuildVersionArn"]
+                outcome[name] = ib.create_component(
+                    name=name, semanticVersion="1.0.0", platform="Linux", data=DOCUMENT.format(step="s"))["componentBuildVersionArn"]
             except Exception as error:  # the dropped call's 503
                 outcome[name] = error
 
