@@ -46,7 +46,7 @@ help:
 	@echo "make demo         the golden-AMI playbooks against the embedded emulator (no root needed)"
 	@echo "make sanity|unit|integration|molecule|lint   one part of make test"
 	@echo "make bench        benchmarks"
-	@echo "make chaos        the chaos suite: golden_ami.yml under 30% faults, SIGKILL at 20 seeded points, two runs at once (figures; ~30 min)"
+	@echo "make chaos        the chaos suite: golden_ami.yml under 30% faults, SIGKILL at 20 seeded points, two runs at once; prints the figures (about 40 playbook runs)"
 	@echo "make emulator     run the Image Builder emulator in the foreground (PORT=5000)"
 	@echo "make build        build the collection tarball into .build/dist/"
 	@echo "make setup        the virtualenv (.venv) and the collection link; make setup-system: the Debian packages (root)"

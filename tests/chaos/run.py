@@ -5,7 +5,7 @@ every service, SIGKILLs at seeded points and two runs started together; the acco
     python -m tests.chaos.run --points 3 --seed 7  # fewer points, another seed
 
 Kill points are measured in calls, never in time: the emulator holds the k-th write call (``POST /_amiforge/hold``),
-the runner sees it held (``GET /_amiforge/hold``), SIGKILLs the playbook's whole process group, then releases the call
+the runner sees it held (``GET /_amiforge/hold``), SIGKILLs the playbook and every process under it, then releases the call
 applied (the request reached the service, its answer goes to nobody) or not (it never arrived), as the seed says.
 
 The end state of every run is a normalised snapshot of the account (names, versions, tags, build counts per recipe
@@ -532,7 +532,7 @@ def report(figures, seconds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--points", type=int, default=20, help="interruption points (default 20)")
     parser.add_argument("--fault-rate", type=float, default=FAULT_RATE, help="share of calls faulted (default 0.3)")
     parser.add_argument("--seed", type=int, default=13)
