@@ -39,13 +39,14 @@ export AMIFORGE_ROOT            := $(ROOT)
 export PATH                     := $(ROOT)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE  := 1
 
-.PHONY: help setup setup-system system venv link test sanity unit integration molecule lint bench demo emulator build clean
+.PHONY: help setup setup-system system venv link test sanity unit integration molecule lint bench chaos demo emulator build clean
 
 help:
 	@echo "make test         run every test (what CI runs; installs Debian packages as root on first use)"
 	@echo "make demo         the golden-AMI playbooks against the embedded emulator (no root needed)"
 	@echo "make sanity|unit|integration|molecule|lint   one part of make test"
 	@echo "make bench        benchmarks"
+	@echo "make chaos        the chaos suite: golden_ami.yml under 30% faults, SIGKILL at 20 seeded points, two runs at once; prints the figures (about 40 playbook runs)"
 	@echo "make emulator     run the Image Builder emulator in the foreground (PORT=5000)"
 	@echo "make build        build the collection tarball into .build/dist/"
 	@echo "make setup        the virtualenv (.venv) and the collection link; make setup-system: the Debian packages (root)"
@@ -77,7 +78,7 @@ unit: setup
 	$(PY) -m pytest tests/unit --junitxml=$(JUNIT)/unit.xml $(PYTEST_ARGS)
 
 integration: setup
-	$(PY) -m pytest -n 2 tests/emulator/tests tests/integration --junitxml=$(JUNIT)/integration.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup tests/emulator/tests tests/integration tests/chaos --junitxml=$(JUNIT)/integration.xml $(PYTEST_ARGS)
 
 molecule: setup setup-system
 	tools/molecule-all
@@ -88,6 +89,10 @@ lint: setup
 
 bench: setup setup-system
 	tools/bench
+
+# The whole chaos suite (tests/chaos/run.py; its bounded part runs in `make integration`): prints the figures, fails on any.
+chaos: setup
+	$(PY) -m tests.chaos.run $(CHAOS_ARGS)
 
 emulator: setup
 	$(PY) -m tests.emulator --host 127.0.0.1 --port $${PORT:-5000}

@@ -76,8 +76,8 @@ class UpdatableResource(Resource):
         create or update is due: checks that cost reads and must fail before anything is written."""
         self.check_tags(tags)
         current = self.find(name)
-        if callable(desired):
-            desired = desired(current)
+        wanted_of = desired
+        desired = wanted_of(current) if callable(wanted_of) else wanted_of
         fields = list(desired)
         if current is None:
             request = dict(fill_unset(desired, None), name=name)
@@ -86,12 +86,20 @@ class UpdatableResource(Resource):
             self.check("Create%s" % self.kind.api, request)
             if before_write:
                 before_write()
-            response = self.api.write("Create%s" % self.kind.api, retry_while=self.retry_while, **request)
-            if response:
-                created = self.api.get(self.kind, response[self.kind.arn_param], missing_ok=False)
-            else:
-                created = dict(request, arn=self.api.arn(self.kind, name), tags=tags or {})
-            return True, created, diff_of({}, dict(self.comparable(request, fields), name=name, tags=tags or {}))
+            response = self.api.write("Create%s" % self.kind.api, retry_while=self.retry_while, ignore=("ResourceAlreadyExistsException",),
+                                      **request)
+            if not isinstance(response, Exception):
+                if response:
+                    created = self.api.get(self.kind, response[self.kind.arn_param], missing_ok=False)
+                else:
+                    created = dict(request, arn=self.api.arn(self.kind, name), tags=tags or {})
+                return True, created, diff_of({}, dict(self.comparable(request, fields), name=name, tags=tags or {}))
+            # Another run (the same stack started twice) created it since our Get: converge what it made, as a re-run would.
+            current = self.find(name)
+            if current is None:
+                self.module.fail_json_aws(response, msg="Create%s failed: another run is converging %s %r (it was created and deleted "
+                                                        "meanwhile); run again to converge" % (self.kind.api, self.kind.label, name))
+            desired = wanted_of(current) if callable(wanted_of) else wanted_of
 
         operation = "Update%s" % self.kind.api
         kept = self.api.sendable(operation, current, exclude=(self.kind.arn_param, "clientToken"))

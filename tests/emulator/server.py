@@ -164,7 +164,65 @@ def fault_response(service, throttle, operation=None, turn=0):
     template = {"ec2": EC2_XML, "s3": S3_XML}.get(service, QUERY_XML)
     if service == "ec2" and throttle:
         code = "RequestLimitExceeded"
+    if service == "s3" and throttle:
+        # S3 throttles with 503 SlowDown ("Please reduce your request rate"), not a 400: Amazon S3 API Reference,
+        # "Error responses", https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+        code, status = "SlowDown", 503
     return status, [("Content-Type", "text/xml")], template.format(code=code, message=message)
+
+
+class Hold:
+    """Stops the k-th write call (of any service, counted from when it is armed) before it reaches the backend and
+    keeps it waiting until released: a test kills its client meanwhile (a SIGKILL at a point measured in calls, not
+    in time), then releases it applied (the request reached the service; its answer goes to nobody) or not (it never
+    arrived). One hold at a time; arming again forgets the count. A released or never-reached hold stops nothing."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.target = None
+        self.seen = 0
+        self.held = None
+        self.released = threading.Event()
+        self.apply = True
+
+    def arm(self, write):
+        if not isinstance(write, int) or isinstance(write, bool) or write < 1:
+            return None
+        with self.lock:
+            self._release(True)
+            self.target, self.seen, self.held = write, 0, None
+            self.released = threading.Event()
+            return self._state()
+
+    def wait(self, service, operation):
+        """Called for each write call: True to go on (at once, or once released applied), False when released unapplied."""
+        with self.lock:
+            if self.target is None:
+                return True
+            self.seen += 1
+            if self.seen != self.target:
+                return True
+            self.held = {"service": service, "operation": operation, "write": self.seen}
+            released = self.released
+        released.wait()
+        return self.apply
+
+    def release(self, apply):
+        with self.lock:
+            self._release(apply)
+            return self._state()
+
+    def _release(self, apply):
+        self.apply = apply
+        self.target = None
+        self.released.set()
+
+    def state(self):
+        with self.lock:
+            return self._state()
+
+    def _state(self):
+        return {"armed": self.target is not None, "write": self.target, "seen": self.seen, "held": self.held}
 
 
 class Emulator:
@@ -177,6 +235,7 @@ class Emulator:
         self.faults = {}
         self.turns = {}  # faults injected per operation, to take turns among its codes
         self.random = random.Random()
+        self.hold = Hold()
         for spec in faults or []:
             self.set_fault(spec)
 
@@ -221,12 +280,14 @@ class Emulator:
         moto_fixes.apply(service)
         operation = _operation(environ, service)
         token = _session_token(environ)
+        if service and is_write(operation) and not self.hold.wait(service, operation):
+            return self._abandon(start_response, (service, operation, region, token))
         fault = self._draw(operation, service)
         if fault and fault.get("after"):
             return self._lose_answer(environ, start_response, fault, (service, operation, region, token))
         if fault:
             status, headers, body = fault_response(service, fault["throttle"], operation, fault["turn"])
-            self._log(service, operation, status, region, token)
+            self._log(service, operation, status, region, token, injected=True)
             start_response("%d Injected" % status, headers)
             return [body.encode()]
         seen = {}
@@ -259,24 +320,37 @@ class Emulator:
                 result.close()
         applied = seen.get("status", 500)
         if fault.get("drop"):
-            self._log(service, operation, 0, region, token, applied=applied)
+            self._log(service, operation, 0, region, token, applied=applied, injected=True)
             connection = environ.get("werkzeug.socket")
             if connection is not None:
                 connection.shutdown(socket.SHUT_RDWR)
             # werkzeug's server takes a ConnectionError as "the client went away" and sends nothing
             raise ConnectionResetError("answer dropped by the emulator")
         status, headers, body = fault_response(service, fault["throttle"], operation, fault["turn"])
-        self._log(service, operation, status, region, token, applied=applied)
+        self._log(service, operation, status, region, token, applied=applied, injected=True)
         start_response("%d Injected" % status, headers)
         return [body.encode()]
 
-    def _log(self, service, operation, status, region, session_token, applied=None):
+    def _abandon(self, start_response, call):
+        """A held write released without being applied: nothing is stored (its client is gone; the 503 reaches
+        nobody). Logged with status 0 and ``held``."""
+        service, operation, region, token = call
+        self._log(service, operation, 0, region, token, held=True)
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"held and dropped by the emulator"]
+
+    def _log(self, service, operation, status, region, session_token, applied=None, injected=False, held=False):
         """One entry per request but the admin ones; an unsigned request is logged with service None. A call whose
-        answer was lost (a fault ``after``) also has ``applied``: the status the backend answered."""
+        answer was lost (a fault ``after``) also has ``applied``: the status the backend answered; an injected
+        fault has ``injected: true``; a held write released without being applied has ``held: true``."""
         entry = {"service": service, "operation": operation, "status": status, "region": region,
                  "session_token": session_token, "write": is_write(operation)}
         if applied is not None:
             entry["applied"] = applied
+        if injected:
+            entry["injected"] = True
+        if held:
+            entry["held"] = True
         with self.lock:
             self.calls.append(entry)
 
@@ -301,6 +375,15 @@ class Emulator:
                 self.faults.clear()
                 self.turns.clear()
             result = self.faults
+        elif route == ("POST", "/_amiforge/hold"):
+            result = self.hold.arm(body.get("write"))
+            if result is None:
+                start_response("400 Bad Request", [("Content-Type", "application/json")])
+                return [json.dumps({"error": "write must be a whole number >= 1, not %r" % (body.get("write"),)}).encode()]
+        elif route == ("GET", "/_amiforge/hold"):
+            result = self.hold.state()
+        elif route == ("POST", "/_amiforge/hold/release"):
+            result = self.hold.release(bool(body.get("apply", True)))
         elif route == ("POST", "/_amiforge/reset"):
             from moto.moto_api._internal.models import moto_api_backend
 

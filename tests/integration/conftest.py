@@ -109,6 +109,28 @@ def writes_in(calls):
             and int(call.get("status", 500)) < 300]
 
 
+def ansible_env(emulator, env_extra=None):
+    """The environment ansible-playbook runs in against ``emulator``: the JSON callback, this interpreter, fake keys."""
+    env = dict(os.environ, **emulator.env)
+    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
+               AWS_ACCESS_KEY_ID="AKIAEMULATOREXAMPLE", AWS_SECRET_ACCESS_KEY="emulator-secret-key-example")
+    env.update(env_extra or {})
+    return env
+
+
+def ansible_command(playbook, check=False, diff=False, extra_vars=None):
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    return command
+
+
 def player(emulator, folder):
     """A function that runs plays with ansible-playbook against ``emulator`` (see ``play``)."""
     counter = [0]
@@ -119,20 +141,8 @@ def player(emulator, folder):
         if playbook is None:
             playbook = folder / ("play%03d.yml" % counter[0])
             playbook.write_text(yaml.safe_dump([dict(hosts="localhost", gather_facts=False, tasks=tasks)], sort_keys=False))
-        env = dict(os.environ, **emulator.env)
-        env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-                   ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-                   ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
-                   AWS_ACCESS_KEY_ID="AKIAEMULATOREXAMPLE", AWS_SECRET_ACCESS_KEY="emulator-secret-key-example")
-        env.update(env_extra or {})
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(playbook)]
-        if check:
-            command.append("--check")
-        if diff:
-            command.append("--diff")
-        if extra_vars:
-            command += ["-e", json.dumps(extra_vars)]
-        completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+        completed = subprocess.run(ansible_command(playbook, check, diff, extra_vars), cwd=ROOT, env=ansible_env(emulator, env_extra),
+                                   capture_output=True, text=True, timeout=600, check=False)
         result = PlayResult(completed)
         if not expect_failure:
             assert not result.failed, json.dumps(result.results, indent=1)[:6000]
