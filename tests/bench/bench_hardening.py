@@ -1,9 +1,18 @@
-"""Benchmark of the hardening roles on one fresh Debian 12 root filesystem: wall time of the three
-roles (first run and an idempotent second run) and the OpenSCAP ANSSI BP-028 counts before and after.
+"""Benchmark of the hardening roles on one fresh Debian 12 root filesystem: wall time of the roles
+(first run and an idempotent second run) and the OpenSCAP ANSSI BP-028 counts before and after.
 
 Runs the same converge playbook as the molecule scenarios, through the chroot connection, inside
 fresh mount/PID namespaces. Results go to tests/output/bench/ (XML, Markdown reports, JSON summary).
+
+usage: python tests/bench/bench_hardening.py [--level intermediary|enhanced]
+  intermediary  os_hardening, ssh_hardening, image_cleanup (tests/molecule/converge.yml)
+  enhanced      os_hardening at the enhanced level, ssh_hardening, image_cleanup, integrity_baseline
+                (tests/molecule/converge-enhanced.yml); the first run installs AppArmor, rsyslog, chrony
+                and AIDE from the Debian mirror (the host's resolv.conf is lent to the chroot for both runs:
+                removing it in between would change /etc after the AIDE database),
+                and the slowest tasks are printed so the download can be told apart from the roles.
 """
+import argparse
 import json
 import os
 import shutil
@@ -28,19 +37,26 @@ def scan(rootfs, label):
         return json.load(handle)
 
 
-def converge(inventory):
-    env = dict(os.environ, ANSIBLE_PIPELINING="1", ANSIBLE_GATHERING="explicit", ANSIBLE_NOCOLOR="1")
+def converge(inventory, playbook):
+    env = dict(os.environ, ANSIBLE_PIPELINING="1", ANSIBLE_GATHERING="explicit", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="5")
     started = time.monotonic()
-    completed = subprocess.run(ISOLATE + ["ansible-playbook", "-i", inventory, os.path.join(ROOT, "tests", "molecule", "converge.yml")],
+    completed = subprocess.run(ISOLATE + ["ansible-playbook", "-i", inventory, os.path.join(ROOT, "tests", "molecule", playbook)],
                                env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     if completed.returncode != 0:
         sys.exit("converge failed:\n" + completed.stdout[-3000:])
-    recap = [line for line in completed.stdout.splitlines() if line.startswith(RELEASE + " ")]
-    return elapsed, recap[-1].split(":", 1)[1].split() if recap else []
+    lines = completed.stdout.splitlines()
+    recap = [line for line in lines if line.startswith(RELEASE + " ")]
+    slowest = [line for line in lines if line.rstrip().endswith("s") and " -" in line and line.startswith("amiforge.")][:5]
+    return elapsed, recap[-1].split(":", 1)[1].split() if recap else [], slowest
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--level", choices=("intermediary", "enhanced"), default="intermediary")
+    args = parser.parse_args(argv)
+    playbook = "converge-enhanced.yml" if args.level == "enhanced" else "converge.yml"
     os.makedirs(OUTPUT, exist_ok=True)
     rootfs = os.path.join(OUTPUT, "rootfs-" + RELEASE)
     run([os.path.join(ROOT, "tests", "molecule", "rootfs.sh"), RELEASE, rootfs], stdout=subprocess.DEVNULL)
@@ -48,15 +64,23 @@ def main():
     with open(inventory, "w") as handle:
         json.dump({"all": {"hosts": {RELEASE: {"ansible_connection": "community.general.chroot", "ansible_host": rootfs,
                                                "ansible_python_interpreter": "/usr/bin/python3"}}}}, handle)
+    resolv = os.path.join(rootfs, "etc", "resolv.conf")
     try:
         before = scan(rootfs, "bench-before")
-        first, first_recap = converge(inventory)
-        second, second_recap = converge(inventory)
-        after = scan(rootfs, "bench-after")
+        if args.level == "enhanced":
+            shutil.copyfile("/etc/resolv.conf", resolv)
+        first, first_recap, first_slowest = converge(inventory, playbook)
+        second, second_recap, _ = converge(inventory, playbook)
+        if os.path.exists(resolv) and args.level == "enhanced":
+            os.remove(resolv)
+        after = scan(rootfs, "bench-after-" + args.level)
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
-    print("roles os_hardening + ssh_hardening + image_cleanup on a fresh Debian 12 rootfs (chroot)")
+    print("level %s: %s on a fresh Debian 12 rootfs (chroot)" % (
+        args.level, "os_hardening + ssh_hardening + image_cleanup" + (" + integrity_baseline" if args.level == "enhanced" else "")))
     print("  first run   %6.1f s   %s" % (first, " ".join(first_recap[:2])))
+    for line in first_slowest:
+        print("    " + line.strip())
     print("  second run  %6.1f s   %s" % (second, " ".join(second_recap[:2])))
     print("OpenSCAP (SSG Debian 12)        pass  fail  notapplicable")
     for profile in sorted(before):

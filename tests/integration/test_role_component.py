@@ -147,11 +147,12 @@ def test_one_component_serves_recipes_with_their_own_variables(packaged, play, e
         assert component["parameters"] == [dict(name="RoleVariables", value=[variables])]
 
 
-def test_role_by_collection_name_leaves_molecule_out(play, emulator, bucket):
-    result = play(role_tasks(role_component_role="amiforge.imagebuilder.ssh_hardening", role_component_bucket=bucket,
-                             role_component_name="it-role-ssh-" + uuid.uuid4().hex[:6]))
+@pytest.mark.parametrize("role", ["ssh_hardening", "integrity_baseline"])
+def test_role_by_collection_name_leaves_molecule_out(play, emulator, bucket, role):
+    result = play(role_tasks(role_component_role="amiforge.imagebuilder." + role, role_component_bucket=bucket,
+                             role_component_name="it-role-%s-%s" % (role.replace("_", "-"), uuid.uuid4().hex[:6])))
     names = tarball_names(fetch_object(emulator, result[-1]["role_component_result"]["s3_uri"]))
-    assert "ssh_hardening/tasks/main.yml" in names and "playbook.yml" in names
+    assert "%s/tasks/main.yml" % role in names and "playbook.yml" in names
     assert not [name for name in names if "molecule" in name or name.startswith(".") or "/.rootfs" in name]
 
 

@@ -11,7 +11,7 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ROLES = ("os_hardening", "ssh_hardening", "image_cleanup", "role_component", "stack")
+ROLES = ("os_hardening", "ssh_hardening", "image_cleanup", "integrity_baseline", "role_component", "stack")
 BEGIN = "<!-- BEGIN generated from meta/argument_specs.yml by tests/molecule/role_docs.py -->"
 END = "<!-- END generated -->"
 
@@ -26,7 +26,7 @@ def _default(name, spec, defaults):
     elif name in defaults:
         value = defaults[name]
         if isinstance(value, str) and "{{" in value:
-            return "from vars/<family>.yml"
+            return "from vars/<family>.yml" if "__" in value else "see defaults/main.yml"
         if isinstance(value, (dict, list)) and len(yaml.safe_dump(value, default_flow_style=True)) > 60:
             return "see defaults/main.yml"
     else:
