@@ -39,12 +39,13 @@ export AMIFORGE_ROOT            := $(ROOT)
 export PATH                     := $(ROOT)/$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE  := 1
 
-.PHONY: help setup setup-system system venv link test sanity unit integration molecule lint bench chaos demo emulator build clean
+.PHONY: help setup setup-system system venv link test sanity unit integration molecule molecule-enhanced lint bench chaos demo emulator build clean
 
 help:
 	@echo "make test         run every test (what CI runs; installs Debian packages as root on first use)"
 	@echo "make demo         the golden-AMI playbooks against the embedded emulator (no root needed)"
 	@echo "make sanity|unit|integration|molecule|lint   one part of make test"
+	@echo "make molecule-enhanced   the enhanced hardening level's scenarios (not in make test: about 20 minutes each)"
 	@echo "make bench        benchmarks"
 	@echo "make chaos        the chaos suite: golden_ami.yml under 30% faults, SIGKILL at 20 seeded points, two runs at once; prints the figures (about 40 playbook runs)"
 	@echo "make emulator     run the Image Builder emulator in the foreground (PORT=5000)"
@@ -80,8 +81,13 @@ unit: setup
 integration: setup
 	$(PY) -m pytest -n 2 --dist loadgroup tests/emulator/tests tests/integration tests/chaos --junitxml=$(JUNIT)/integration.xml $(PYTEST_ARGS)
 
+# The enhanced-level scenarios install packages from the mirror (apt) and build an AIDE database: about 20 minutes
+# each on 2 cores, more than CI's budget holds yet (issue 14), so make test skips them and says so.
 molecule: setup setup-system
-	tools/molecule-all
+	MOLECULE_ALL_SKIP='enhanced-*' tools/molecule-all
+
+molecule-enhanced: setup setup-system
+	MOLECULE_ALL_SCENARIOS="$$(ls roles/*/molecule/enhanced-*/molecule.yml)" tools/molecule-all
 
 lint: setup
 	$(STAGE) ansible-lint -- $(BIN)/ansible-lint --profile production --offline roles playbooks

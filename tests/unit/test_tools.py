@@ -81,3 +81,14 @@ def test_molecule_all_passes_when_every_scenario_passes(scenarios):
     result = subprocess.run([os.path.join(ROOT, "tools", "molecule-all")], env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "=== molecule: 2 scenario(s), 0 failed" in result.stdout
+
+
+def test_molecule_all_skips_the_scenarios_it_is_told_to_and_records_why(scenarios):
+    tmp_path, files, fake = scenarios
+    env = dict(os.environ, MOLECULE_ALL_SCENARIOS="\n".join(files), MOLECULE_ALL_RUNNER=fake, MOLECULE_ALL_SKIP="brok*",
+               AMIFORGE_JUNIT_DIR=str(tmp_path / "junit"))
+    result = subprocess.run([os.path.join(ROOT, "tools", "molecule-all")], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "ran.log").read_text().splitlines() == ["ran test -s default in alpha", "ran test -s default in gamma"]
+    assert "  skipped beta/broken (MOLECULE_ALL_SKIP=brok*)" in result.stdout.splitlines()
+    assert summary.main([str(tmp_path / "junit")]) == 0
