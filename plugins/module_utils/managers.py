@@ -95,12 +95,11 @@ class Resource:
             self.module.warn("adopt: %s %r (%s) had %s; stack %r %s it (adopt: true)" % (
                 self.kind.label, name, resource.get("arn"), whose(owner), stack, "deletes" if deleting else "takes it over and tags"))
             return
+        conflict = "%s %r (%s) belongs to %s, not to stack %r" % (self.kind.label, name, resource.get("arn"), whose(owner), stack)
         self.module.fail_json(
-            msg="%s %r (%s) belongs to %s, not to stack %r; nothing was %s. Set adopt: true to %s it, or give this stack's "
-                "resource another name." % (self.kind.label, name, resource.get("arn"), whose(owner), stack,
-                                            "deleted" if deleting else "changed",
-                                            "delete" if deleting else "take it over for stack %r and converge" % stack),
-            changed=False, resource=resource.get("arn"), owner=owner)
+            msg="%s; nothing was %s. Set adopt: true to %s it, or give this stack's resource another name." % (
+                conflict, "deleted" if deleting else "changed", "delete" if deleting else "take it over for stack %r and converge" % stack),
+            changed=False, resource=resource.get("arn"), owner=owner, conflict=conflict)
 
     def early_check(self, desired):
         """Before any call: what the user gave, against the Create input shape (members the service
