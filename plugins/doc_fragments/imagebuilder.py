@@ -34,6 +34,27 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  stack:
+    description:
+      - The stack (any name for the set of resources this task belongs to) that owns the resource. The stack role
+        passes its stack's name.
+      - What this task creates is tagged C(amiforge:stack) with this value, and an existing resource of the same name
+        is changed or deleted only when its C(amiforge:stack) tag has this value. When its tag is absent (created by
+        another tool or by hand) or names another stack, the task changes nothing (no update, no new version, no tag,
+        no delete) and fails, in check mode too, naming the resource, its ARN and its owner; the failed result also
+        has C(resource) (the ARN), C(owner) (the other stack, or null) and C(conflict) (that sentence).
+      - For versioned resources, the owner of a name is the owner of its latest version (or of the version C(version)
+        names).
+      - When unset or empty, every resource of that name is the task's, and no ownership tag is set.
+    type: str
+  adopt:
+    description:
+      - With O(stack), converge or delete a resource of the same name that belongs to someone else (another stack, or
+        no one); the task warns, and a converge tags the resource as the stack's, so it is the stack's from then on.
+      - Adopting a versioned resource's name takes every version of it (C(keep_versions) and O(state=absent) delete
+        older versions).
+    type: bool
+    default: false
 notes:
   - Supports check mode as a plan, and diff mode (C(diff.before) and C(diff.after) in snake_case). In check mode no
     write call of any kind is made (only Get, List, Describe and STS GetCallerIdentity); the result predicts C(changed),

@@ -40,6 +40,7 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.builds impor
 )
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, RETRY, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import hide_replaced, result_of
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import OWNER_TAG
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.sharing import share, wanted_policy
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_document import parameter_value_problem, parameters_of
 
@@ -47,11 +48,13 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.workflow_doc
 # --------------------------------------------------------------------------- argument specs
 
 def resource_argument_spec(**options):
-    """A resource module's options: ``name``, its own, then ``tags``, ``purge_tags`` and ``state``."""
+    """A resource module's options: ``name``, its own, then ``tags``, ``purge_tags``, ``state``, and the ownership
+    options ``stack`` and ``adopt`` (see the ``state`` doc fragment and ``managers.Resource.claim``)."""
     spec = dict(name=dict(type="str", required=True))
     spec.update(options)
     spec.update(tags=dict(type="dict"), purge_tags=dict(type="bool", default=True),
-                state=dict(type="str", choices=["present", "absent"], default="present"))
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+                stack=dict(type="str"), adopt=dict(type="bool", default=False))
     return spec
 
 
@@ -125,6 +128,20 @@ def check_common_options(module):
     problem = name_problem(module.params["name"]) if "name" in module.params else None
     if problem:
         module.fail_json(msg=problem)
+    check_ownership_options(module)
+
+
+def check_ownership_options(module):
+    """Fail, before any call, on a ``stack`` that cannot be a tag value or that ``tags`` contradicts."""
+    stack = module.params.get("stack")
+    if not stack:
+        return
+    if len(stack) > 256:
+        module.fail_json(msg="stack: %d characters; the %s tag's value takes 256 at most" % (len(stack), OWNER_TAG))
+    tagged = (module.params.get("tags") or {}).get(OWNER_TAG)
+    if tagged is not None and tagged != stack:
+        module.fail_json(msg="tags: %s is %r but stack is %r; leave the %s tag out of tags (stack sets it)"
+                             % (OWNER_TAG, tagged, stack, OWNER_TAG))
 
 
 def check_versioned_options(module):

@@ -15,6 +15,10 @@ compare only the fields the module manages (plus the service's documented defaul
 write against the botocore model before making it, make no write in check mode and predict the
 ARN a create would give.
 
+Ownership (options ``stack`` and ``adopt``, see ``Resource.claim``): a module given ``stack`` tags what it
+creates with ``amiforge:stack: <stack>`` and, before any write or delete, refuses a resource of the same name
+whose tag is absent or names another stack, unless ``adopt`` is true.
+
 A module's ``desired`` is a dict of API fields (camelCase) where None means "the user left this
 option out": the current value is kept; an empty value ('', [], {}) removes it.
 """
@@ -29,6 +33,16 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client impor
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.compare import canonical, diff_of, fill_unset
 
 WRITE_EXCLUDED = ("name", "semanticVersion", "clientToken", "tags", "dryRun")
+OWNER_TAG = "amiforge:stack"  # the stack (O(stack)) a resource belongs to
+
+
+def owner_of(resource):
+    """The stack ``resource`` belongs to by its ``amiforge:stack`` tag; None when it has none."""
+    return ((resource or {}).get("tags") or {}).get(OWNER_TAG) or None
+
+
+def whose(owner):
+    return "another stack: %s" % owner if owner else "no %s tag: created by another tool or by hand" % OWNER_TAG
 
 
 class Resource:
@@ -56,6 +70,37 @@ class Resource:
         """Before any write: the tags as TagResource takes them (a create sends them too)."""
         fail_on_problems(self.module, tag_problems(tags))
 
+    # ----- ownership (options 'stack' and 'adopt')
+    def owned_tags(self, tags, purge_tags):
+        """``tags`` and ``purge_tags`` with the owner tag of the module's ``stack`` added: with ``tags`` unset, only
+        the owner tag is set (the other tags are left as they are)."""
+        stack = self.module.params.get("stack")
+        if not stack:
+            return tags, purge_tags
+        if tags is None:
+            return {OWNER_TAG: stack}, False
+        return dict(tags, **{OWNER_TAG: stack}), purge_tags
+
+    def claim(self, resource, deleting=False):
+        """Before any write or delete: fail, changing nothing, when ``resource`` (as read; None: there is none)
+        does not belong to the module's ``stack`` (its ``amiforge:stack`` tag is absent or names another stack),
+        unless ``adopt`` is true (then warn: the write that follows tags it as the stack's). Without ``stack``,
+        every resource is the module's, as before ownership existed."""
+        stack = self.module.params.get("stack")
+        owner = owner_of(resource)
+        if not stack or resource is None or owner == stack:
+            return
+        name = resource.get("name") or self.module.params.get("name")
+        if self.module.params.get("adopt"):
+            self.module.warn("adopt: %s %r (%s) had %s; stack %r %s it (adopt: true)" % (
+                self.kind.label, name, resource.get("arn"), whose(owner), stack, "deletes" if deleting else "takes it over and tags"))
+            return
+        conflict = "%s %r (%s) belongs to %s, not to stack %r" % (self.kind.label, name, resource.get("arn"), whose(owner), stack)
+        self.module.fail_json(
+            msg="%s; nothing was %s. Set adopt: true to %s it, or give this stack's resource another name." % (
+                conflict, "deleted" if deleting else "changed", "delete" if deleting else "take it over for stack %r and converge" % stack),
+            changed=False, resource=resource.get("arn"), owner=owner, conflict=conflict)
+
     def early_check(self, desired):
         """Before any call: what the user gave, against the Create input shape (members the service
         requires may still come from the current resource, so their absence is not a problem yet)."""
@@ -75,7 +120,9 @@ class UpdatableResource(Resource):
         current resource (None when absent) that returns them. ``before_write`` runs only when a
         create or update is due: checks that cost reads and must fail before anything is written."""
         self.check_tags(tags)
+        tags, purge_tags = self.owned_tags(tags, purge_tags)
         current = self.find(name)
+        self.claim(current)
         wanted_of = desired
         desired = wanted_of(current) if callable(wanted_of) else wanted_of
         fields = list(desired)
@@ -99,6 +146,7 @@ class UpdatableResource(Resource):
             if current is None:
                 self.module.fail_json_aws(response, msg="Create%s failed: another run is converging %s %r (it was created and deleted "
                                                         "meanwhile); run again to converge" % (self.kind.api, self.kind.label, name))
+            self.claim(current)  # it may be another stack's (a run of another stack with the same names)
             desired = wanted_of(current) if callable(wanted_of) else wanted_of
 
         operation = "Update%s" % self.kind.api
@@ -128,6 +176,7 @@ class UpdatableResource(Resource):
         current = self.find(name)
         if current is None:
             return False, {}, diff_of({}, {})
+        self.claim(current, deleting=True)
         self.api.delete_or_fail(self.kind, current["arn"])
         return True, {}, diff_of(dict(canonical(current, self.api.operation_fields("Update%s" % self.kind.api)), name=current.get("name", name)), {})
 
@@ -154,7 +203,10 @@ class VersionedResource(Resource):
         instead when the request points at content elsewhere (a component's ``uri``).
         Returns (changed, resource, diff)."""
         self.check_tags(tags)
+        tags, purge_tags = self.owned_tags(tags, purge_tags)
         current = self.api.get(self.kind, self.arn(name, version)) if version else self.latest(name)
+        # the version to be tagged, else the name's latest version, whose next version this would be
+        self.claim(current if current is not None or not self.module.params.get("stack") else self.latest(name))
         if callable(desired):
             desired = desired(current)
         operation = "Create%s" % self.kind.api
@@ -189,6 +241,7 @@ class VersionedResource(Resource):
         if isinstance(response, Exception):
             # Another run created this version a moment ago: the same content is no change to make.
             existing = self.api.get(self.kind, self.arn(name, new_version))
+            self.claim(existing)
             if existing is None or self.comparable(existing, fields) != wanted:
                 self.module.fail_json_aws(response, msg="%s failed: version %s of %s %r was just created by another run with other "
                                                         "content; run again to converge" % (operation, new_version, self.kind.label, name))
@@ -252,9 +305,11 @@ class VersionedResource(Resource):
         the module then fails saying which and why, after reporting what it deleted."""
         if version:
             found = self.api.get(self.kind, self.arn(name, version))
+            self.claim(found, deleting=True)
             targets = [strip_build(found["arn"])] if found else []
         else:
             latest = self.latest(name)
+            self.claim(latest, deleting=True)  # adopting a name takes every version of it
             targets = self.versions((latest or {}).get("name") or name, [latest["arn"]] if latest else [])
         deleted, in_use = [], []
         while targets:

@@ -425,6 +425,13 @@ CASES = [
     pytest.param("component", dict(kms_key_id="alias/no-such-key"), "kms_key_id: KMS key alias/no-such-key does not exist",
                  id="component-kms-missing"),
     pytest.param("component", dict(tags={"aws:team": "x"}), "tags: key 'aws:team' must match", id="component-tags-aws"),
+    pytest.param("component", dict(stack="web", tags={"amiforge:stack": "other"}),
+                 "tags: amiforge:stack is 'other' but stack is 'web'; leave the amiforge:stack tag out of tags", id="component-tags-not-stack"),
+    pytest.param("component", dict(stack="s" * 257), "stack: 257 characters; the amiforge:stack tag's value takes 256 at most",
+                 id="component-stack-too-long"),
+    pytest.param("component", dict(stack="web", adopt="perhaps"), "argument 'adopt' is of type", id="component-adopt-not-a-boolean"),
+    pytest.param("distribution_configuration", dict(stack="web", tags={"amiforge:stack": "other"}),
+                 "tags: amiforge:stack is 'other' but stack is 'web'", id="distribution-tags-not-stack"),
 
     # ---- lifecycle_policy: the documented combinations, each naming the option path
     *[pytest.param("lifecycle_policy", dict(policy_details=[dict(dict(action=dict(type=action)), **detail)], **extra), message,

@@ -243,6 +243,28 @@ LICENSE = "arn:aws:license-manager:%s:%s:license-configuration:lic-%s" % (REGION
 OTHER_LICENSE = "arn:aws:license-manager:%s:%s:license-configuration:lic-%s" % (REGION, ACCOUNT, "b" * 32)
 
 
+def test_ownership_options(play, emulator, world, prefix):
+    """stack and adopt (every resource module's, from the engine; refusals are in test_ownership.py): the owner tag is
+    set on create, kept beside the task's tags, moved by adopt, and a resource of the task's stack is deleted."""
+    name = prefix + "-owned"
+    base = dict(name=name, instance_profile_name=world["profiles"][0])
+    steps = run_steps(play, emulator, [
+        task("infrastructure_configuration", stack="a", **base), task("infrastructure_configuration", stack="a", **base),
+        task("infrastructure_configuration", stack="a", tags=dict(team="x"), **base),
+        task("infrastructure_configuration", stack="b", adopt=True, **base), task("infrastructure_configuration", stack="b", **base),
+        task("infrastructure_configuration", **base),
+        task("infrastructure_configuration", name=name, stack="b", state="absent"),
+    ])
+    assert steps[0].changed and steps[0].writes == ["CreateInfrastructureConfiguration"], steps[0]
+    assert steps[0].result["infrastructure_configuration"]["tags"] == {"amiforge:stack": "a"}
+    assert unchanged(steps[1]), steps[1]
+    assert steps[2].changed and steps[2].writes == ["TagResource"], steps[2]
+    assert steps[3].changed and steps[3].writes == ["TagResource"], ("adopt moves the owner tag, the others stay", steps[3])
+    assert steps[3].result["infrastructure_configuration"]["tags"] == {"team": "x", "amiforge:stack": "b"}
+    assert unchanged(steps[4]) and unchanged(steps[5]), steps[4:6]
+    assert steps[6].changed and steps[6].writes == ["DeleteInfrastructureConfiguration"], steps[6]
+
+
 def sorted_lists(value):
     """``value`` with every list of scalars sorted and every list of maps kept in order (for comparing stored values)."""
     if isinstance(value, dict):

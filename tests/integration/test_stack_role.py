@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.integration.conftest import ensure_bucket, lists_visible
+from tests.integration.conftest import ensure_bucket, lists_visible, task_name
 from tests.integration.helpers import document
 from tests.integration.stack_helpers import BUILD_DATE, not_reads
 
@@ -321,3 +321,72 @@ def test_stack_workflows_run_the_build_and_go_with_the_stack(play, emulator, pre
     with lists_visible(emulator):
         left = [item["arn"] for item in client.list_workflows(owner="Self")["workflowVersionList"] if prefix in item["arn"]]
     assert left == []
+
+
+def test_a_stack_next_to_same_named_resources_of_someone_else_changes_nothing_and_says_so_until_adopted(
+        play, emulator, prefix, project, bucket, linux_ami, instance_profile):
+    """Issue 13's ownership acceptance: a component and an infrastructure configuration of the stack's names, made by another
+    tool (boto3, no amiforge:stack tag) and by another stack: the converge, its plan and the teardown stop before any write
+    of any service, naming the resource, its ARN and its owner; with adopt the stack converges and tags them as its own."""
+    client = emulator.client("imagebuilder")
+    theirs = client.create_component(name=prefix + "-inline", semanticVersion="1.0.0", platform="Linux", clientToken=str(uuid.uuid4()),
+                                     data=yaml.safe_dump(document("theirs")), tags={"amiforge:stack": "their-stack"})
+    component = theirs["componentBuildVersionArn"]
+    delay = emulator.settings()["iam_propagation_seconds"]
+    emulator.settings(iam_propagation_seconds=0)  # the other tool's profile propagated long ago
+    try:
+        infrastructure = client.create_infrastructure_configuration(
+            name=prefix + "-stack", instanceProfileName=instance_profile, clientToken=str(uuid.uuid4()))["infrastructureConfigurationArn"]
+    finally:
+        emulator.settings(iam_propagation_seconds=delay)
+    stack = definition(prefix, instance_profile, linux_ami)
+
+    def refusal(result):
+        """The one failed task's message: the role's last check, which lists every conflict."""
+        failures = [(task_name(task), task["hosts"]["localhost"]) for task in result.tasks if task["hosts"]["localhost"].get("failed")]
+        assert [name for name, _result in failures] == ["Stop, having changed nothing, when a resource of the stack's names belongs to "
+                                                        "someone else"], failures
+        assert "Converge the components" not in changed_by_task(result), "the stack stopped before its first converge"
+        return failures[0][1]["msg"]
+
+    component_conflict = ("component %r (%s) belongs to another stack: their-stack, not to stack %r"
+                          % (prefix + "-inline", component, prefix + "-stack"))
+    infrastructure_conflict = ("infrastructure configuration %r (%s) belongs to no amiforge:stack tag: created by another tool or by "
+                               "hand, not to stack %r" % (prefix + "-stack", infrastructure, prefix + "-stack"))
+    for check, state in ((False, "present"), (True, "present"), (False, "absent")):
+        emulator.reset_calls()
+        failed = play(playbook=project["playbook"], check=check, expect_failure=True,
+                      extra_vars=role_vars(project, stack, bucket, stack_state=state))
+        assert writes_of_any_service(emulator.calls()) == [], "no write call of any service (%s, check=%s)" % (state, check)
+        message = refusal(failed)
+        assert message.startswith("%s; %s. Nothing was %s. Set adopt: true" % (
+            component_conflict, infrastructure_conflict, "deleted" if state == "absent" else "changed")), message
+
+    # the component adopted alone: the infrastructure configuration, made by another tool, stops the run, still before any write
+    adopt_component = dict(stack, components=[dict(item, adopt=True) if item["name"] == prefix + "-inline" else item
+                                              for item in stack["components"]])
+    emulator.reset_calls()
+    failed = play(playbook=project["playbook"], expect_failure=True, extra_vars=role_vars(project, adopt_component, bucket))
+    assert writes_of_any_service(emulator.calls()) == []
+    assert refusal(failed).startswith(infrastructure_conflict + ". Nothing was changed."), refusal(failed)
+    assert client.get_component(componentBuildVersionArn=component)["component"]["tags"] == {"amiforge:stack": "their-stack"}
+    assert not client.get_infrastructure_configuration(infrastructureConfigurationArn=infrastructure)["infrastructureConfiguration"].get("tags")
+
+    adopted = play(playbook=project["playbook"], extra_vars=role_vars(project, dict(stack, adopt=True), bucket))
+    result = stack_result(adopted)
+    assert result["changed"] is True
+    inline = result["components"][0]
+    assert (inline["name"], inline["version"]) == (prefix + "-inline", "1.0.1"), "their content: the stack's next version"
+    assert client.get_component(componentBuildVersionArn=inline["arn"])["component"]["tags"] == {"amiforge:stack": prefix + "-stack"}
+    assert result["infrastructure_configuration"] == infrastructure
+    got = client.get_infrastructure_configuration(infrastructureConfigurationArn=infrastructure)["infrastructureConfiguration"]
+    assert got["tags"] == {"amiforge:stack": prefix + "-stack"} and got["instanceTypes"] == ["t3.small"]
+    for key in ("image_recipe", "image_pipeline"):
+        arn = result[key]
+        getter = client.get_image_recipe(imageRecipeArn=arn)["imageRecipe"] if key == "image_recipe" else \
+            client.get_image_pipeline(imagePipelineArn=arn)["imagePipeline"]
+        assert getter["tags"] == {"amiforge:stack": prefix + "-stack"}, (key, getter.get("tags"))
+
+    emulator.reset_calls()
+    again = play(playbook=project["playbook"], extra_vars=role_vars(project, stack, bucket))
+    assert writes_of_any_service(emulator.calls()) == [] and stack_result(again)["changed"] is False, "the stack's own from then on"

@@ -1,0 +1,150 @@
+"""Ownership (options ``stack`` and ``adopt`` of every resource module): a module given ``stack`` tags what it creates
+``amiforge:stack: <stack>``, and changes or deletes a resource of the same name only when that tag names its stack,
+unless ``adopt: true``. A refusal makes no write call of any kind (no update, no new version, no tag, no delete), in
+check mode too, and names the resource, its ARN and its owner. One kind of each family: component (versioned) and
+distribution configuration (updated in place); the stack role's acceptance test is in test_stack_role.py."""
+import uuid
+
+import pytest
+import yaml
+
+from tests.integration.helpers import component_task, document, task, versions_in_emulator
+from tests.integration.stack_helpers import not_reads
+
+OWNER_TAG = "amiforge:stack"
+
+
+@pytest.fixture
+def name():
+    return "ow-" + uuid.uuid4().hex[:10]
+
+
+def imagebuilder_writes(emulator):
+    """Every Image Builder write the emulator logged since the last reset, successful or not."""
+    return [call for call in not_reads(emulator.calls()) if call.startswith("imagebuilder:")]
+
+
+def someone_elses_component(emulator, name, tags=None):
+    """Component ``name`` 1.0.0 as another tool creates it: boto3, with ``tags`` (none by default)."""
+    request = dict(name=name, semanticVersion="1.0.0", platform="Linux", data=yaml.safe_dump(document()),
+                   clientToken=str(uuid.uuid4()))
+    if tags:
+        request["tags"] = tags
+    return emulator.client("imagebuilder").create_component(**request)["componentBuildVersionArn"]
+
+
+def distribution_task(name, **options):
+    return task("distribution_configuration", name=name, distributions=[dict(
+        region="us-east-1", ami_distribution_configuration=dict(name="ours-{{ '{{' }}imagebuilder:buildDate{{ '}}' }}"))], **options)
+
+
+def someone_elses_distribution(emulator, name, tags=None):
+    request = dict(name=name, distributions=[dict(region="us-east-1", amiDistributionConfiguration=dict(name="theirs-{{imagebuilder:buildDate}}"))],
+                   clientToken=str(uuid.uuid4()))
+    if tags:
+        request["tags"] = tags
+    return emulator.client("imagebuilder").create_distribution_configuration(**request)["distributionConfigurationArn"]
+
+
+def test_a_component_is_created_tagged_with_its_stack_and_converges_as_its_own(play, emulator, name):
+    first = play([component_task(name, stack="web", tags=dict(team="platform"))])
+    assert first[0]["changed"] is True
+    got = emulator.client("imagebuilder").get_component(componentBuildVersionArn=first[0]["arn"])["component"]
+    assert got["tags"] == {"team": "platform", OWNER_TAG: "web"}
+    emulator.reset_calls()
+    changed = play([component_task(name, stack="web", data=document("changed"))])
+    assert (changed[0]["changed"], changed[0]["version"]) == (True, "1.0.1"), "its own component: the next version"
+    assert imagebuilder_writes(emulator) == ["imagebuilder:CreateComponent"]
+
+
+@pytest.mark.parametrize("owner", [None, "other"], ids=["untagged", "another-stack"])
+def test_someone_elses_component_is_left_alone_in_check_mode_converge_and_delete(play, emulator, name, owner):
+    arn = someone_elses_component(emulator, name, tags={OWNER_TAG: owner} if owner else None)
+    whose = "another stack: other" if owner else "no amiforge:stack tag: created by another tool or by hand"
+    for check, state, data in ((True, "present", document("mine")), (False, "present", document("mine")),
+                               (False, "present", document()), (False, "absent", None), (True, "absent", None)):
+        emulator.reset_calls()
+        options = dict(stack="web", state=state, **(dict(data=data) if data is not None else {}))
+        refused = play([task("component", name=name, **options)], check=check, expect_failure=True)[0]
+        assert refused.get("failed") is True, refused
+        assert "component %r (%s) belongs to %s, not to stack 'web'" % (name, arn, whose) in refused["msg"], refused["msg"]
+        assert "adopt: true" in refused["msg"] and "another name" in refused["msg"]
+        assert (refused["resource"], refused["owner"]) == (arn, owner)
+        assert imagebuilder_writes(emulator) == [], "no write call of any kind (%s, check=%s)" % (state, check)
+    assert versions_in_emulator(emulator, name) == ["1.0.0"], "no new version"
+    got = emulator.client("imagebuilder").get_component(componentBuildVersionArn=arn)["component"]
+    assert got["tags"] == ({OWNER_TAG: owner} if owner else {}), "not even a tag"
+
+
+def test_adopting_a_component_takes_it_over_then_it_is_the_stacks(play, emulator, name):
+    arn = someone_elses_component(emulator, name)
+    emulator.reset_calls()
+    planned = play([component_task(name, stack="web", adopt=True)], check=True)
+    assert planned[0]["changed"] is True and imagebuilder_writes(emulator) == []
+    assert any("adopt:" in warning and "no amiforge:stack tag" in warning for warning in planned[0].get("warnings", [])), planned[0]
+    adopted = play([component_task(name, stack="web", adopt=True)])
+    assert (adopted[0]["changed"], adopted[0]["arn"]) == (True, arn), "the same content: the version is tagged, not a new one"
+    assert imagebuilder_writes(emulator) == ["imagebuilder:TagResource"]
+    assert emulator.client("imagebuilder").get_component(componentBuildVersionArn=arn)["component"]["tags"] == {OWNER_TAG: "web"}
+    emulator.reset_calls()
+    again = play([component_task(name, stack="web")])
+    assert again[0]["changed"] is False and imagebuilder_writes(emulator) == [], "the stack's own from then on"
+    gone = play([task("component", name=name, stack="web", state="absent")])
+    assert gone[0]["changed"] is True and versions_in_emulator(emulator, name) == []
+
+
+def test_adopting_to_delete_deletes_someone_elses_component(play, emulator, name):
+    someone_elses_component(emulator, name, tags={OWNER_TAG: "other"})
+    gone = play([task("component", name=name, stack="web", adopt=True, state="absent")])
+    assert gone[0]["changed"] is True and versions_in_emulator(emulator, name) == []
+
+
+def test_without_stack_a_module_behaves_as_before_ownership(play, emulator, name):
+    someone_elses_component(emulator, name, tags={OWNER_TAG: "other"})
+    changed = play([component_task(name, data=document("changed"))])
+    assert (changed[0]["changed"], changed[0]["version"]) == (True, "1.0.1")
+
+
+def test_someone_elses_distribution_configuration_is_left_alone_until_adopted(play, emulator, name):
+    arn = someone_elses_distribution(emulator, name)
+    client = emulator.client("imagebuilder")
+    for check, state in ((True, "present"), (False, "present"), (False, "absent"), (True, "absent")):
+        emulator.reset_calls()
+        converge = distribution_task(name, stack="web") if state == "present" else task(
+            "distribution_configuration", name=name, stack="web", state="absent")
+        refused = play([converge], check=check, expect_failure=True)[0]
+        assert refused.get("failed") is True, refused
+        assert ("distribution configuration %r (%s) belongs to no amiforge:stack tag: created by another tool or by hand, not to stack "
+                "'web'" % (name, arn)) in refused["msg"], refused["msg"]
+        assert (refused["resource"], refused["owner"]) == (arn, None)
+        assert imagebuilder_writes(emulator) == [], "no write call of any kind (%s, check=%s)" % (state, check)
+    got = client.get_distribution_configuration(distributionConfigurationArn=arn)["distributionConfiguration"]
+    assert got["distributions"][0]["amiDistributionConfiguration"]["name"].startswith("theirs-") and not got.get("tags")
+
+    emulator.reset_calls()
+    adopted = play([distribution_task(name, stack="web", adopt=True, tags=dict(team="platform"))])
+    assert adopted[0]["changed"] is True
+    assert sorted(imagebuilder_writes(emulator)) == ["imagebuilder:TagResource", "imagebuilder:UpdateDistributionConfiguration"]
+    got = client.get_distribution_configuration(distributionConfigurationArn=arn)["distributionConfiguration"]
+    assert got["distributions"][0]["amiDistributionConfiguration"]["name"].startswith("ours-")
+    assert got["tags"] == {"team": "platform", OWNER_TAG: "web"}
+    emulator.reset_calls()
+    assert play([distribution_task(name, stack="web", tags=dict(team="platform"))])[0]["changed"] is False
+    assert imagebuilder_writes(emulator) == []
+
+
+def test_another_stacks_distribution_configuration_is_not_deleted(play, emulator, name):
+    arn = someone_elses_distribution(emulator, name, tags={OWNER_TAG: "other"})
+    emulator.reset_calls()
+    refused = play([task("distribution_configuration", name=name, stack="web", state="absent")], expect_failure=True)[0]
+    assert "belongs to another stack: other, not to stack 'web'; nothing was deleted" in refused["msg"], refused["msg"]
+    assert imagebuilder_writes(emulator) == []
+    assert emulator.client("imagebuilder").get_distribution_configuration(distributionConfigurationArn=arn)
+    assert play([task("distribution_configuration", name=name, stack="other", state="absent")])[0]["changed"] is True
+
+
+def test_tags_that_contradict_stack_are_refused_before_any_call(play, emulator, name):
+    emulator.reset_calls()
+    refused = play([component_task(name, stack="web", tags={OWNER_TAG: "other"})], expect_failure=True)[0]
+    assert refused["msg"] == "tags: amiforge:stack is 'other' but stack is 'web'; leave the amiforge:stack tag out of tags (stack sets it)"
+    assert [call for call in emulator.calls() if call["service"] == "imagebuilder"] == []
