@@ -39,12 +39,21 @@ CONCURRENT_MESSAGE = "another run"
 RUN_TIMEOUT = 900  # seconds: a hung playbook fails the suite instead of hanging it
 
 
-def variables(edited=False):
-    """playbooks/vars/golden_ami.yml; ``edited``: one hardening variable changed (one component and recipe version)."""
+def variables(edited=False, small=False):
+    """playbooks/vars/golden_ami.yml; ``edited``: one hardening variable changed (one component and recipe version).
+    ``small`` (the bounded part in make test): one role component and the file component, one region (with the SSM
+    parameter and the launch template): the same kinds of resources, a third fewer calls per run."""
     with open(os.path.join(ROOT, "playbooks", "vars", "golden_ami.yml")) as handle:
         result = yaml.safe_load(handle)
+    stack = result["imagebuilder_stack"]
+    if small:
+        keep = ("golden-os-hardening", "golden-hello-motd")
+        stack["components"] = [component for component in stack["components"] if component["name"] in keep]
+        stack["recipe_components"] = [component for component in stack["recipe_components"] if component["name"] in keep + ("update-linux",)]
+        stack["distributions"] = stack["distributions"][:1]
     if edited:
-        result["imagebuilder_stack"]["components"][0]["variables"][EDITED_VARIABLE] = 45
+        [hardening] = [component for component in stack["components"] if component["name"] == "golden-os-hardening"]
+        hardening["variables"][EDITED_VARIABLE] = 45
     return result
 
 
@@ -345,14 +354,18 @@ class Figures:
 class Chaos:
     """One emulator (AWS mode) and a folder for the runs' output; each part starts from an empty account."""
 
-    def __init__(self, emulator, folder, figures=None, say=None):
+    def __init__(self, emulator, folder, figures=None, say=None, small=False):
         self.emulator = emulator
+        self.small = small
         self.folder = str(folder)
         self.figures = figures or Figures()
         self.say = say or (lambda text: None)
         self.count = 0
         self.references = {}
         self.baseline = {}
+
+    def variables(self, edited=False):
+        return variables(edited, self.small)
 
     def log(self, label):
         self.count += 1
@@ -362,7 +375,7 @@ class Chaos:
         self.emulator.reset()
         self.emulator.admin("DELETE", "faults")
         self.baseline = dict((region, set(s["SnapshotId"] for s in self.emulator.client("ec2", region=region).describe_snapshots(
-            OwnerIds=["self"])["Snapshots"])) for region in regions_of(variables()))
+            OwnerIds=["self"])["Snapshots"])) for region in regions_of(self.variables()))
         self.emulator.reset_calls()
 
     def check(self, label, extra_vars, expected=None):
@@ -385,9 +398,9 @@ class Chaos:
             self.empty_account()
             for phase, edited in (("first", False), ("edited", True)):
                 self.emulator.reset_calls()
-                self.run(variables(edited), "reference-%s" % phase)
+                self.run(self.variables(edited), "reference-%s" % phase)
                 writes = len([call for call in self.emulator.calls() if call["write"]])
-                self.references[phase] = (self.check("reference %s run" % phase, variables(edited)), writes)
+                self.references[phase] = (self.check("reference %s run" % phase, self.variables(edited)), writes)
                 self.say("reference %s run: %d write calls" % (phase, writes))
         return self.references
 
@@ -398,7 +411,7 @@ class Chaos:
         self.empty_account()
         self.emulator.admin("POST", "faults", {"operation": "*", "throttle_rate": rate / 2, "error_rate": rate / 2, "seed": seed})
         try:
-            self.run(variables(), "faulted")
+            self.run(self.variables(), "faulted")
         finally:
             self.emulator.admin("DELETE", "faults")
             calls = self.emulator.calls()
@@ -412,7 +425,7 @@ class Chaos:
             made = [call for call in calls if call["service"] == service]
             self.figures.faults_by_service[service] = (len([call for call in made if call.get("injected")]), len(made))
         self.say("faulted run: %d of %d calls faulted (%s)" % (len(faulted), len(calls), by_service(self.figures)))
-        self.check("faulted run", variables(), expected)
+        self.check("faulted run", self.variables(), expected)
 
     def interruption(self, phase, write, apply):
         """Kill the ``phase`` run ('first': from an empty account, 'edited': after the edit, from the first run's state,
@@ -420,7 +433,7 @@ class Chaos:
         uninterrupted run's."""
         edited = phase == "edited"
         expected = self.reference()[phase][0]
-        held = interrupted(self.emulator, variables(edited), self.log("%s-killed-at-%d" % (phase, write)), write, apply)
+        held = interrupted(self.emulator, self.variables(edited), self.log("%s-killed-at-%d" % (phase, write)), write, apply)
         self.figures.runs += 1
         self.figures.interruption_points += 1
         label = "%s run killed at write %d (%s, %s)" % (
@@ -430,11 +443,11 @@ class Chaos:
             self.figures.problems.append("%s: the run ended before the kill point" % label)
         self.figures.reruns += 1
         try:
-            self.run(variables(edited), "%s-rerun-after-%d" % (phase, write))
+            self.run(self.variables(edited), "%s-rerun-after-%d" % (phase, write))
         except AssertionError as error:
             self.figures.problems.append("%s: the re-run failed: %s" % (label, error))
             return
-        self.check(label, variables(edited), expected)
+        self.check(label, self.variables(edited), expected)
         self.say("%s: re-run converged" % label)
 
     def interruptions(self, points):
@@ -449,7 +462,7 @@ class Chaos:
             else:
                 if not ready_for_edit:
                     self.empty_account()
-                    self.run(variables(), "first-before-edit")
+                    self.run(self.variables(), "first-before-edit")
                 self.interruption("edited", write, apply)
                 ready_for_edit = False
 
@@ -459,7 +472,7 @@ class Chaos:
         expected = self.reference()["first"][0]
         self.empty_account()
         logs = [self.log("concurrent-%d" % index) for index in (1, 2)]
-        processes = [start(self.emulator, variables(), log) for log in logs]
+        processes = [start(self.emulator, self.variables(), log) for log in logs]
         results = [finish(process, log) for process, log in zip(processes, logs)]
         self.figures.runs += 2
         failed = []
@@ -470,7 +483,7 @@ class Chaos:
         if len(failed) > 1 or any(CONCURRENT_MESSAGE not in json.dumps(item["failures"]) for item in failed):
             self.figures.problems.append("concurrent runs failed: %s" % failed)
         before = len(self.figures.differences)
-        self.check("concurrent runs", variables(), expected)
+        self.check("concurrent runs", self.variables(), expected)
         self.figures.concurrent_equal = len(self.figures.differences) == before
         self.say("concurrent pair: %d failed, end state %s a single run's" % (len(failed), "equal to" if self.figures.concurrent_equal else "NOT"))
 
@@ -537,6 +550,7 @@ def main(argv=None):
     parser.add_argument("--fault-rate", type=float, default=FAULT_RATE, help="share of calls faulted (default 0.3)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--jobs", type=int, default=2, help="emulators (accounts) running points side by side (default 2)")
+    parser.add_argument("--small", action="store_true", help="the bounded part's smaller stack (one role component, one region)")
     parser.add_argument("--output", default=os.path.join(ROOT, "tests", "output", "chaos"), help="the runs' output")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
@@ -553,7 +567,7 @@ def main(argv=None):
             os.makedirs(folder, exist_ok=True)
             with open(os.path.join(folder, "emulator.log"), "wb") as log:
                 emulators.append(EmulatorProcess.start(env=AWS_MODE, stderr=log))
-        jobs = [Chaos(emulator, os.path.join(args.output, "job%d" % job), figures if job == 0 else Figures(), say)
+        jobs = [Chaos(emulator, os.path.join(args.output, "job%d" % job), figures if job == 0 else Figures(), say, args.small)
                 for job, emulator in enumerate(emulators)]
         references = jobs[0].reference()
         points = kill_points(args.points, args.seed, references["first"][1], references["edited"][1])
