@@ -41,10 +41,10 @@ CRON_FIELDS = (
     ("month", 1, 12, MONTHS, ", - * /"), ("day-of-week", 1, 7, DAYS, ", - * ? L #"), ("year", 1970, 2199, None, ", - * /"),
 )
 
-# What a value of these model shapes looks like, shown after a pattern mismatch.
+# Values never shown in a problem (no_log options such as user data).
 HIDDEN_SHAPES = ("UserDataOverride",)
+# What a value of these model shapes looks like, shown after a pattern mismatch.
 HINTS = {
-    "UserDataOverride": "base64-encoded user data",
     "AccountId": "a 12-digit AWS account id",
     "ResourceName": "3-128 letters, digits, - or _, spaces only inside",
     "VersionNumber": "major.minor.patch such as 1.0.0",

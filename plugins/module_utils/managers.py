@@ -45,6 +45,15 @@ def whose(owner):
     return "another stack: %s" % owner if owner else "no %s tag: created by another tool or by hand" % OWNER_TAG
 
 
+def ownership_conflict(kind, name, resource, stack):
+    """Why ``resource`` (as read; None: there is none) of ``kind`` is not ``stack``'s, in one sentence; None when it is,
+    or when there is none."""
+    owner = owner_of(resource)
+    if resource is None or owner == stack:
+        return None
+    return "%s %r (%s) belongs to %s, not to stack %r" % (kind.label, resource.get("name") or name, resource.get("arn"), whose(owner), stack)
+
+
 class Resource:
     """What both managers share: comparison and validation settings."""
 
@@ -87,15 +96,15 @@ class Resource:
         unless ``adopt`` is true (then warn: the write that follows tags it as the stack's). Without ``stack``,
         every resource is the module's, as before ownership existed."""
         stack = self.module.params.get("stack")
-        owner = owner_of(resource)
-        if not stack or resource is None or owner == stack:
+        conflict = ownership_conflict(self.kind, self.module.params.get("name"), resource, stack) if stack else None
+        if conflict is None:
             return
-        name = resource.get("name") or self.module.params.get("name")
+        owner = owner_of(resource)
         if self.module.params.get("adopt"):
             self.module.warn("adopt: %s %r (%s) had %s; stack %r %s it (adopt: true)" % (
-                self.kind.label, name, resource.get("arn"), whose(owner), stack, "deletes" if deleting else "takes it over and tags"))
+                self.kind.label, resource.get("name") or self.module.params.get("name"), resource.get("arn"), whose(owner), stack,
+                "deletes" if deleting else "takes it over and tags"))
             return
-        conflict = "%s %r (%s) belongs to %s, not to stack %r" % (self.kind.label, name, resource.get("arn"), whose(owner), stack)
         self.module.fail_json(
             msg="%s; nothing was %s. Set adopt: true to %s it, or give this stack's resource another name." % (
                 conflict, "deleted" if deleting else "changed", "delete" if deleting else "take it over for stack %r and converge" % stack),

@@ -70,7 +70,7 @@ def main(argv=None):
         if args.level == "enhanced":
             shutil.copyfile("/etc/resolv.conf", resolv)
         first, first_recap, first_slowest = converge(inventory, playbook)
-        second, second_recap, _ = converge(inventory, playbook)
+        second, second_recap, _second_slowest = converge(inventory, playbook)
         if os.path.exists(resolv) and args.level == "enhanced":
             os.remove(resolv)
         after = scan(rootfs, "bench-after-" + args.level)

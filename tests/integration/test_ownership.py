@@ -148,3 +148,25 @@ def test_tags_that_contradict_stack_are_refused_before_any_call(play, emulator, 
     refused = play([component_task(name, stack="web", tags={OWNER_TAG: "other"})], expect_failure=True)[0]
     assert refused["msg"] == "tags: amiforge:stack is 'other' but stack is 'web'; leave the amiforge:stack tag out of tags (stack sets it)"
     assert [call for call in emulator.calls() if call["service"] == "imagebuilder"] == []
+
+
+def test_owner_info_reads_each_resource_once_and_lists_the_conflicts_without_failing(play, emulator, name):
+    """What the stack role runs before any write: one module run for many resources, reads only."""
+    ours = play([component_task(name + "-ours", stack="web"), distribution_task(name + "-theirs", stack="other")])
+    someone_elses_component(emulator, name + "-free")  # created by another tool: no tag
+    emulator.reset_calls()
+    resources = [dict(kind="component", name=name + "-ours"), dict(kind="component", name=name + "-free"),
+                 dict(kind="distribution_configuration", name=name + "-theirs"), dict(kind="image_pipeline", name=name + "-none"),
+                 dict(kind="component", name=name + "-free", adopt=True)]
+    found = play([task("owner_info", stack="web", resources=resources)])[0]
+    assert found["changed"] is False and not_reads(emulator.calls()) == [], "reads only"
+    assert [(item["name"], item["owner"], bool(item["conflict"]), item["adopted"]) for item in found["resources"]] == [
+        (name + "-ours", "web", False, False), (name + "-free", None, True, False), (name + "-theirs", "other", True, False),
+        (name + "-none", None, False, False), (name + "-free", None, False, True)]
+    assert found["resources"][0]["arn"] == ours[0]["arn"] and found["resources"][3]["arn"] is None
+    assert found["conflicts"] == [found["resources"][1]["conflict"], found["resources"][2]["conflict"]]
+    assert "no amiforge:stack tag" in found["conflicts"][0] and "another stack: other" in found["conflicts"][1]
+    everything = play([task("owner_info", stack="web", adopt=True, resources=resources[1:3])])[0]
+    assert everything["conflicts"] == [] and [item["adopted"] for item in everything["resources"]] == [True, True]
+    refused = play([task("owner_info", stack="web", resources=[dict(kind="workflow", name=name)])], expect_failure=True)[0]
+    assert "resources[0].type: a workflow's type is part of its ARN" in refused["msg"]

@@ -67,7 +67,7 @@ def test_no_secret_in_a_verbose_run_nor_in_the_call_log(emulator, tmp_path, pref
 
 
 def test_user_data_shows_nowhere_not_even_the_replaced_one(emulator, tmp_path, prefix, linux_ami):
-    user_data = [base64.b64encode(("#!/bin/bash\necho %s\n" % uuid.uuid4().hex).encode()).decode() for _ in range(2)]
+    user_data = [base64.b64encode(("#!/bin/bash\necho %s\n" % uuid.uuid4().hex).encode()).decode() for _unused in range(2)]
     playbook = tmp_path / "recipe.yml"
     outputs = []
     for value in user_data:
