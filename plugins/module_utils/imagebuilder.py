@@ -121,10 +121,15 @@ ROLE_RE = re.compile(r"^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9
 
 # --------------------------------------------------------------------------- checks before any call
 
-def check_common_options(module):
-    """Fail, before any call, on a name Image Builder refuses or a missing region."""
+def require_region(module):
+    """Fail, before any call, when no region is given (AWX injects credentials but no region)."""
     if not module.region:
         module.fail_json(msg="region: no region given; set 'region' or AWS_REGION (AWX injects credentials but no region)")
+
+
+def check_common_options(module):
+    """Fail, before any call, on a name Image Builder refuses or a missing region."""
+    require_region(module)
     problem = name_problem(module.params["name"]) if "name" in module.params else None
     if problem:
         module.fail_json(msg=problem)
@@ -502,8 +507,7 @@ def builds_info(module):
             module.fail_json(msg="%s: not with image_recipe or pipeline (they return the builds of that recipe or pipeline)" % option)
     if params.get("owner") not in (None, "Self"):
         module.fail_json(msg="owner: only Self with image_recipe or pipeline (the builds of this account)")
-    if not module.region:
-        module.fail_json(msg="region: no region given; set 'region' or AWS_REGION (AWX injects credentials but no region)")
+    require_region(module)
     reference = params["pipeline"] or params["image_recipe"]
     option = "pipeline" if params["pipeline"] else "image_recipe"
     parts = parse_arn(reference) if reference.startswith("arn:") else None

@@ -126,6 +126,7 @@ conflicts:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder
+from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import require_region
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import ownership_conflict, owner_of
 
 
@@ -146,8 +147,7 @@ def main():
     for index, item in enumerate(params["resources"]):
         if item["kind"] == "workflow" and not item["type"]:
             module.fail_json(msg="resources[%d].type: a workflow's type is part of its ARN; give BUILD, TEST or DISTRIBUTION" % index)
-    if not module.region:
-        module.fail_json(msg="region: no region given; set 'region' or AWS_REGION (AWX injects credentials but no region)")
+    require_region(module)
     api = ImageBuilder(module)
     found = []
     for item in params["resources"]:
