@@ -18,6 +18,10 @@ description:
   - The same rule the resource modules apply with their C(stack) and C(adopt) options, for many resources in one run;
     the M(amiforge.imagebuilder.stack) role runs it before its first write, so that a conflict stops the whole stack
     before anything is changed. It never fails on a conflict; it reports them.
+  - Also reads, by their tags, what C(playbooks/golden_ami.yml) creates beside the stack, the IAM role and instance
+    profile of the build instance (GetRole, GetInstanceProfile), the artifacts bucket (GetBucketTagging) and launch
+    templates (DescribeLaunchTemplates, in O(resources[].region)); that playbook and C(playbooks/destroy.yml) run it
+    before their first write.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -44,7 +48,7 @@ options:
         type: str
         required: true
         choices: [component, workflow, image_recipe, container_recipe, infrastructure_configuration, distribution_configuration,
-                  image_pipeline, lifecycle_policy]
+                  image_pipeline, lifecycle_policy, iam_role, iam_instance_profile, s3_bucket, launch_template]
       name:
         description:
           - Its name.
@@ -55,6 +59,10 @@ options:
           - For a workflow, its type (part of a workflow's ARN).
         type: str
         choices: [BUILD, TEST, DISTRIBUTION]
+      region:
+        description:
+          - For a launch template, the region it is in; the module's region when unset. Ignored for the other kinds.
+        type: str
       adopt:
         description:
           - The stack takes this resource over even when someone else owns it (as the modules' C(adopt) option); no
@@ -100,8 +108,12 @@ resources:
       description: Its name.
       type: str
       sample: golden-os-hardening
+    region:
+      description: The region it was looked for in (the module's, or O(resources[].region) for a launch template).
+      type: str
+      sample: us-east-1
     arn:
-      description: The ARN of the resource (the latest version of a versioned one); null when there is none.
+      description: The ARN of the resource (the latest version of a versioned one; a launch template's id); null when there is none.
       type: str
       sample: arn:aws:imagebuilder:us-east-1:123456789012:component/golden-os-hardening/1.0.3/1
     owner:
@@ -130,15 +142,61 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import ownership_conflict, owner_of
 
 
+class Other:
+    """A kind outside Image Builder, as ownership_conflict names it."""
+
+    def __init__(self, label, read):
+        self.label = label
+        self.read = read
+
+
+def tag_dict(tags):
+    return dict((tag["Key"], tag["Value"]) for tag in tags or [])
+
+
+def read_role(api, name, region):
+    found = api.call("GetRole", ignore=("NoSuchEntity",), client=api.regional("iam", region), RoleName=name)
+    return found and dict(name=name, arn=found["Role"]["Arn"], tags=tag_dict(found["Role"].get("Tags")))
+
+
+def read_instance_profile(api, name, region):
+    found = api.call("GetInstanceProfile", ignore=("NoSuchEntity",), client=api.regional("iam", region), InstanceProfileName=name)
+    return found and dict(name=name, arn=found["InstanceProfile"]["Arn"], tags=tag_dict(found["InstanceProfile"].get("Tags")))
+
+
+def read_bucket(api, name, region):
+    s3 = api.regional("s3", region)
+    found = api.call("GetBucketTagging", ignore=("NoSuchBucket", "NoSuchTagSet"), client=s3, Bucket=name)
+    if found is None and api.call("HeadBucket", ignore=("404", "NoSuchBucket", "NotFound"), client=s3, Bucket=name) is None:
+        return None
+    return dict(name=name, arn="arn:%s:s3:::%s" % (api.identity()[0], name), tags=tag_dict((found or {}).get("TagSet")))
+
+
+def read_launch_template(api, name, region):
+    found = api.call("DescribeLaunchTemplates", ignore=("InvalidLaunchTemplateName.NotFoundException",),
+                     client=api.regional("ec2", region), LaunchTemplateNames=[name])
+    templates = (found or {}).get("LaunchTemplates") or []
+    return templates and dict(name=name, arn=templates[0]["LaunchTemplateId"], tags=tag_dict(templates[0].get("Tags"))) or None
+
+
+OTHER_KINDS = dict(
+    iam_role=Other("IAM role", read_role),
+    iam_instance_profile=Other("IAM instance profile", read_instance_profile),
+    s3_bucket=Other("S3 bucket", read_bucket),
+    launch_template=Other("launch template", read_launch_template),
+)
+
+
 def main():
     argument_spec = dict(
         stack=dict(type="str", required=True),
         adopt=dict(type="bool", default=False),
         resources=dict(type="list", elements="dict", required=True, options=dict(
             kind=dict(type="str", required=True, choices=["component", "workflow", "image_recipe", "container_recipe", "infrastructure_configuration",
-                                                          "distribution_configuration", "image_pipeline", "lifecycle_policy"]),
+                                                          "distribution_configuration", "image_pipeline", "lifecycle_policy"] + sorted(OTHER_KINDS)),
             name=dict(type="str", required=True),
             type=dict(type="str", choices=["BUILD", "TEST", "DISTRIBUTION"]),
+            region=dict(type="str"),
             adopt=dict(type="bool"),
         )),
     )
@@ -151,12 +209,17 @@ def main():
     api = ImageBuilder(module)
     found = []
     for item in params["resources"]:
-        kind = KINDS[item["kind"]]
-        version = "x.x.x" if kind.versioned else None
-        resource = api.get(kind, api.arn(kind, item["name"], version, workflow_type=(item["type"] or "").lower() or None))
+        region = item["region"] if item["kind"] == "launch_template" and item["region"] else module.region
+        if item["kind"] in OTHER_KINDS:
+            kind = OTHER_KINDS[item["kind"]]
+            resource = kind.read(api, item["name"], region)
+        else:
+            kind = KINDS[item["kind"]]
+            version = "x.x.x" if kind.versioned else None
+            resource = api.get(kind, api.arn(kind, item["name"], version, workflow_type=(item["type"] or "").lower() or None))
         conflict = ownership_conflict(kind, item["name"], resource, params["stack"])
         adopt = params["adopt"] if item["adopt"] is None else item["adopt"]
-        found.append(dict(kind=item["kind"], name=item["name"], arn=(resource or {}).get("arn"), owner=owner_of(resource),
+        found.append(dict(kind=item["kind"], name=item["name"], region=region, arn=(resource or {}).get("arn"), owner=owner_of(resource),
                           conflict=None if adopt else conflict, adopted=bool(conflict and adopt)))
     module.exit_json(changed=False, resources=found, conflicts=[item["conflict"] for item in found if item["conflict"]])
 

@@ -3,11 +3,14 @@
 unless ``adopt: true``. A refusal makes no write call of any kind (no update, no new version, no tag, no delete), in
 check mode too, and names the resource, its ARN and its owner. One kind of each family: component (versioned) and
 distribution configuration (updated in place); the stack role's acceptance test is in test_stack_role.py."""
+import json
+import os
 import uuid
 
 import pytest
 import yaml
 
+from tests.conftest import ROOT
 from tests.integration.helpers import component_task, document, task, versions_in_emulator
 from tests.integration.stack_helpers import not_reads
 
@@ -170,3 +173,45 @@ def test_owner_info_reads_each_resource_once_and_lists_the_conflicts_without_fai
     assert everything["conflicts"] == [] and [item["adopted"] for item in everything["resources"]] == [True, True]
     refused = play([task("owner_info", stack="web", resources=[dict(kind="workflow", name=name)])], expect_failure=True)[0]
     assert "resources[0].type: a workflow's type is part of its ARN" in refused["msg"]
+
+
+GOLDEN_AMI = os.path.join(ROOT, "playbooks", "golden_ami.yml")
+DESTROY = os.path.join(ROOT, "playbooks", "destroy.yml")
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def test_golden_ami_stops_before_any_write_when_its_iam_role_name_is_taken(play, emulator, name):
+    """An IAM role of the name golden_ami.yml would give the build instance's, made by another tool (no tag): the run
+    changes nothing, of any service, and names the role and its owner; adopt: true takes it over."""
+    emulator.client("iam").create_role(RoleName=name + "-instance", AssumeRolePolicyDocument=TRUST)
+    emulator.reset_calls()
+    refused = play(playbook=GOLDEN_AMI, extra_vars=dict(imagebuilder_stack=dict(name=name), imagebuilder_build=False),
+                   expect_failure=True)
+    assert not_reads(emulator.calls()) == [], "no write call of any service"
+    message = [result for result in refused.results if result.get("failed")][0]["msg"]
+    assert "IAM role %r" % (name + "-instance") in message and "no amiforge:stack tag" in message, message
+    assert "adopt: true" in message
+    assert emulator.client("s3").list_buckets()["Buckets"] == [] or all(
+        not bucket["Name"].startswith(name) for bucket in emulator.client("s3").list_buckets()["Buckets"])
+
+
+def test_destroy_deletes_nothing_of_someone_elses_and_keeps_their_launch_template(play, emulator, name):
+    """destroy.yml next to a bucket of its name that another tool made: nothing deleted, the bucket named; next to a
+    launch template of its name that golden_ami.yml did not make (no tag of this stack): the template is kept."""
+    variables = dict(imagebuilder_stack=dict(name=name, distributions=[dict(region="us-east-1")]),
+                     imagebuilder_launch_templates=[dict(name=name + "-web", regions=["us-east-1"])])
+    bucket = "%s-123456789012-us-east-1" % name
+    s3, ec2 = emulator.client("s3"), emulator.client("ec2")
+    s3.create_bucket(Bucket=bucket)
+    template = ec2.create_launch_template(LaunchTemplateName=name + "-web", LaunchTemplateData={"InstanceType": "t3.micro"})
+    emulator.reset_calls()
+    refused = play(playbook=DESTROY, extra_vars=variables, expect_failure=True)
+    assert not_reads(emulator.calls()) == [], "nothing deleted"
+    message = [result for result in refused.results if result.get("failed")][0]["msg"]
+    assert "S3 bucket %r" % bucket in message and "no amiforge:stack tag" in message, message
+    s3.delete_bucket(Bucket=bucket)
+    kept = play(playbook=DESTROY, extra_vars=variables)
+    found = ec2.describe_launch_templates(LaunchTemplateNames=[name + "-web"])["LaunchTemplates"]
+    assert [item["LaunchTemplateId"] for item in found] == [template["LaunchTemplate"]["LaunchTemplateId"]]
+    assert "launch template %r" % (name + "-web") in kept.completed.stdout, "the kept template is reported"
