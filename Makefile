@@ -81,8 +81,10 @@ unit: setup
 integration: setup
 	$(PY) -m pytest -n 2 --dist loadgroup tests/emulator/tests tests/integration tests/chaos --junitxml=$(JUNIT)/integration.xml $(PYTEST_ARGS)
 
-# The enhanced-level scenarios install packages from the mirror (apt) and build an AIDE database: about 20 minutes
-# each on 2 cores, more than CI's budget holds yet (issue 14), so make test skips them and says so.
+# The enhanced-level scenarios run on a second cached rootfs that has the enhanced packages (AppArmor, rsyslog,
+# chrony, AIDE: tests/molecule/rootfs-packages-enhanced.txt), so they need no network; with their OpenSCAP scans and
+# the AIDE database they still take 10-15 minutes each on 2 cores, more than CI's budget holds next to the rest
+# (issue 14), so make test skips them and says so.
 molecule: setup setup-system
 	MOLECULE_ALL_SKIP='enhanced-*' tools/molecule-all
 

@@ -2,15 +2,23 @@
 # Unpacks a Debian root filesystem for a molecule scenario into DEST, building it once with
 # debootstrap and caching it as a tarball outside the clone:
 #   ~/.cache/amiforge/rootfs/<release>-<hash of the package list>.tar
-# usage: rootfs.sh RELEASE DEST      (rootfs.sh RELEASE --cache-only prints the tarball path)
+# usage: rootfs.sh RELEASE DEST [EXTRA]     (rootfs.sh RELEASE --cache-only [EXTRA] prints the tarball path)
+# EXTRA names a second list, rootfs-packages-EXTRA.txt, installed too (its own cache key): the enhanced
+# scenarios' packages, so that they run without the network.
 set -euo pipefail
-release=${1:?usage: rootfs.sh RELEASE DEST}
-dest=${2:?usage: rootfs.sh RELEASE DEST}
+release=${1:?usage: rootfs.sh RELEASE DEST [EXTRA]}
+dest=${2:?usage: rootfs.sh RELEASE DEST [EXTRA]}
+extra=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mirror=${AMIFORGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache_dir=${AMIFORGE_CACHE:-$HOME/.cache/amiforge}/rootfs
 # What a minimal cloud image carries, plus what the hardening roles configure (and python3-apt for the apt module).
-packages=$(grep -v '^#' "$here/rootfs-packages.txt" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
+lists=("$here/rootfs-packages.txt")
+if [ -n "$extra" ]; then
+  [ -f "$here/rootfs-packages-$extra.txt" ] || { echo "rootfs.sh: no package list $here/rootfs-packages-$extra.txt" >&2; exit 2; }
+  lists+=("$here/rootfs-packages-$extra.txt")
+fi
+packages=$(cat "${lists[@]}" | grep -v '^#' | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
 hash=$(printf 'recipe 2\n%s\n%s\n' "$release" "$packages" | sha256sum | cut -c1-12)
 tarball="$cache_dir/$release-$hash.tar"
 mkdir -p "$cache_dir"
