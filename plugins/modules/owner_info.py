@@ -21,7 +21,8 @@ description:
   - Also reads, by their tags, what C(playbooks/golden_ami.yml) creates beside the stack, the IAM role and instance
     profile of the build instance (GetRole, GetInstanceProfile), the artifacts bucket (GetBucketTagging) and launch
     templates (DescribeLaunchTemplates, in O(resources[].region)); that playbook and C(playbooks/destroy.yml) run it
-    before their first write.
+    before their first write. A bucket without any tag and without any object is no conflict, as S3 creates a bucket
+    and tags it in two calls, and a run stopped between them leaves such a bucket for its re-run to finish.
 author:
   - amiforge developers (@amiforge)
 options:
@@ -169,7 +170,12 @@ def read_bucket(api, name, region):
     found = api.call("GetBucketTagging", ignore=("NoSuchBucket", "NoSuchTagSet"), client=s3, Bucket=name)
     if found is None and api.call("HeadBucket", ignore=("404", "NoSuchBucket", "NotFound"), client=s3, Bucket=name) is None:
         return None
-    return dict(name=name, arn="arn:%s:s3:::%s" % (api.identity()[0], name), tags=tag_dict((found or {}).get("TagSet")))
+    bucket = dict(name=name, arn="arn:%s:s3:::%s" % (api.identity()[0], name), tags=tag_dict((found or {}).get("TagSet")))
+    # S3 creates a bucket and tags it in two calls (CreateBucket, PutBucketTagging): a run stopped between them leaves
+    # an empty bucket without any tag, which its re-run must be able to finish. Such a bucket is nobody's.
+    if not bucket["tags"] and not api.call("ListObjectsV2", client=s3, Bucket=name, MaxKeys=1).get("KeyCount"):
+        bucket["unclaimed"] = True
+    return bucket
 
 
 def read_launch_template(api, name, region):
@@ -217,7 +223,7 @@ def main():
             kind = KINDS[item["kind"]]
             version = "x.x.x" if kind.versioned else None
             resource = api.get(kind, api.arn(kind, item["name"], version, workflow_type=(item["type"] or "").lower() or None))
-        conflict = ownership_conflict(kind, item["name"], resource, params["stack"])
+        conflict = None if (resource or {}).get("unclaimed") else ownership_conflict(kind, item["name"], resource, params["stack"])
         adopt = params["adopt"] if item["adopt"] is None else item["adopt"]
         found.append(dict(kind=item["kind"], name=item["name"], region=region, arn=(resource or {}).get("arn"), owner=owner_of(resource),
                           conflict=None if adopt else conflict, adopted=bool(conflict and adopt)))

@@ -204,14 +204,32 @@ def test_destroy_deletes_nothing_of_someone_elses_and_keeps_their_launch_templat
     bucket = "%s-123456789012-us-east-1" % name
     s3, ec2 = emulator.client("s3"), emulator.client("ec2")
     s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="theirs.txt", Body=b"someone else's")
     template = ec2.create_launch_template(LaunchTemplateName=name + "-web", LaunchTemplateData={"InstanceType": "t3.micro"})
     emulator.reset_calls()
     refused = play(playbook=DESTROY, extra_vars=variables, expect_failure=True)
     assert not_reads(emulator.calls()) == [], "nothing deleted"
     message = [result for result in refused.results if result.get("failed")][0]["msg"]
     assert "S3 bucket %r" % bucket in message and "no amiforge:stack tag" in message, message
+    s3.delete_object(Bucket=bucket, Key="theirs.txt")
     s3.delete_bucket(Bucket=bucket)
     kept = play(playbook=DESTROY, extra_vars=variables)
     found = ec2.describe_launch_templates(LaunchTemplateNames=[name + "-web"])["LaunchTemplates"]
     assert [item["LaunchTemplateId"] for item in found] == [template["LaunchTemplate"]["LaunchTemplateId"]]
     assert "launch template %r" % (name + "-web") in kept.completed.stdout, "the kept template is reported"
+
+
+def test_an_empty_untagged_bucket_is_nobodys_as_a_run_stopped_after_creating_it_leaves_it(play, emulator, name):
+    """S3 creates a bucket and tags it in two calls; a run killed between them must converge on its re-run. An empty
+    bucket without any tag is therefore no conflict; once it holds an object, or a tag of another stack, it is."""
+    s3 = emulator.client("s3")
+    s3.create_bucket(Bucket=name)
+    resources = [dict(kind="s3_bucket", name=name), dict(kind="s3_bucket", name=name + "-none")]
+    found = play([task("owner_info", stack="web", resources=resources)])[0]
+    assert [(item["owner"], item["conflict"], item["arn"]) for item in found["resources"]] == [
+        (None, None, "arn:aws:s3:::" + name), (None, None, None)]
+    s3.put_object(Bucket=name, Key="theirs.txt", Body=b"someone else's")
+    assert "S3 bucket %r" % name in play([task("owner_info", stack="web", resources=resources[:1])])[0]["conflicts"][0]
+    s3.delete_object(Bucket=name, Key="theirs.txt")
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": OWNER_TAG, "Value": "other"}]})
+    assert "another stack: other" in play([task("owner_info", stack="web", resources=resources[:1])])[0]["conflicts"][0]
