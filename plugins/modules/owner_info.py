@@ -138,6 +138,7 @@ conflicts:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.client import KINDS, ImageBuilder
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder import require_region
 from ansible_collections.amiforge.imagebuilder.plugins.module_utils.managers import ownership_conflict, owner_of
@@ -151,18 +152,14 @@ class Other:
         self.read = read
 
 
-def tag_dict(tags):
-    return dict((tag["Key"], tag["Value"]) for tag in tags or [])
-
-
 def read_role(api, name, region):
     found = api.call("GetRole", ignore=("NoSuchEntity",), client=api.regional("iam", region), RoleName=name)
-    return found and dict(name=name, arn=found["Role"]["Arn"], tags=tag_dict(found["Role"].get("Tags")))
+    return found and dict(name=name, arn=found["Role"]["Arn"], tags=boto3_tag_list_to_ansible_dict(found["Role"].get("Tags")))
 
 
 def read_instance_profile(api, name, region):
     found = api.call("GetInstanceProfile", ignore=("NoSuchEntity",), client=api.regional("iam", region), InstanceProfileName=name)
-    return found and dict(name=name, arn=found["InstanceProfile"]["Arn"], tags=tag_dict(found["InstanceProfile"].get("Tags")))
+    return found and dict(name=name, arn=found["InstanceProfile"]["Arn"], tags=boto3_tag_list_to_ansible_dict(found["InstanceProfile"].get("Tags")))
 
 
 def read_bucket(api, name, region):
@@ -170,7 +167,7 @@ def read_bucket(api, name, region):
     found = api.call("GetBucketTagging", ignore=("NoSuchBucket", "NoSuchTagSet"), client=s3, Bucket=name)
     if found is None and api.call("HeadBucket", ignore=("404", "NoSuchBucket", "NotFound"), client=s3, Bucket=name) is None:
         return None
-    bucket = dict(name=name, arn="arn:%s:s3:::%s" % (api.identity()[0], name), tags=tag_dict((found or {}).get("TagSet")))
+    bucket = dict(name=name, arn="arn:%s:s3:::%s" % (api.identity()[0], name), tags=boto3_tag_list_to_ansible_dict((found or {}).get("TagSet")))
     # S3 creates a bucket and tags it in two calls (CreateBucket, PutBucketTagging): a run stopped between them leaves
     # an empty bucket without any tag, which its re-run must be able to finish. Such a bucket is nobody's.
     if not bucket["tags"] and not api.call("ListObjectsV2", client=s3, Bucket=name, MaxKeys=1).get("KeyCount"):
@@ -182,7 +179,7 @@ def read_launch_template(api, name, region):
     found = api.call("DescribeLaunchTemplates", ignore=("InvalidLaunchTemplateName.NotFoundException",),
                      client=api.regional("ec2", region), LaunchTemplateNames=[name])
     templates = (found or {}).get("LaunchTemplates") or []
-    return templates and dict(name=name, arn=templates[0]["LaunchTemplateId"], tags=tag_dict(templates[0].get("Tags"))) or None
+    return templates and dict(name=name, arn=templates[0]["LaunchTemplateId"], tags=boto3_tag_list_to_ansible_dict(templates[0].get("Tags"))) or None
 
 
 OTHER_KINDS = dict(
