@@ -305,17 +305,17 @@ def rootfs_dir():
     shutil.rmtree(folder, ignore_errors=True)  # the step mounts lived in their own namespace; nothing of the host is below
 
 
-@pytest.mark.slow
-def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs_dir):
-    """Needs root, debootstrap and unshare; the first run builds and caches the rootfs (debootstrap, then
-    apt installs ansible-core from the Debian archive, a few minutes); warm, about 30 s."""
-    document = yaml.safe_load(component_document(emulator, packaged["info"]["arn"]))
-    # A recipe overrides the role's variables through the component parameter; nothing is rebuilt.
-    steps = build_steps(document, {"RoleVariables": '{"amiforge_marker_message": "from the recipe"}'})
+def run_build_phase(emulator, arn, role_variables, rootfs_dir, prepare=None):
+    """Runs the build phase of the component ARN in a bookworm rootfs with Ansible (cached), as AWSTOE would.
+    prepare(root) runs before the first step. Returns the rootfs, the work folder and each step's stdout."""
+    document = yaml.safe_load(component_document(emulator, arn))
+    steps = build_steps(document, {"RoleVariables": role_variables})
     install_script = [inputs["commands"][0] for name, action, inputs in steps if name == "InstallAnsible"][0]
     as_written = [step for step in document["phases"][0]["steps"] if step["name"] == "InstallAnsible"][0]["inputs"]["commands"][0]
     root = rootfs_with_ansible(rootfs_dir, install_script, as_written)
-    work = None
+    if prepare:
+        prepare(root)
+    work, outputs = None, {}
     for name, action, inputs in steps:
         if action == "S3Download":
             for item in inputs:  # stands in for the S3 download the build instance makes
@@ -328,12 +328,24 @@ def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs
         assert action == "ExecuteBash", "the document has a step this test cannot run: %s" % action
         completed = run_bash_in_chroot(root, "\n".join(inputs["commands"]))
         assert completed.returncode == 0, "step %s failed:\n%s\n%s" % (name, completed.stdout[-4000:], completed.stderr[-4000:])
+        outputs[name] = completed.stdout
+    return root, work, steps, outputs
+
+
+@pytest.mark.slow
+def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs_dir):
+    """Needs root, debootstrap and unshare; the first run builds and caches the rootfs (debootstrap, then
+    apt installs ansible-core from the Debian archive, a few minutes); warm, about 30 s."""
+    # A recipe overrides the role's variables through the component parameter; nothing is rebuilt.
+    root, work, steps, outputs = run_build_phase(emulator, packaged["info"]["arn"], '{"amiforge_marker_message": "from the recipe"}',
+                                                 rootfs_dir)
+    for name, stdout in outputs.items():
         if name == "InstallAnsible":
-            assert "Ansible is already installed: /usr/bin/ansible-playbook" in completed.stdout
+            assert "Ansible is already installed: /usr/bin/ansible-playbook" in stdout
         if name == "VerifyRole":
-            assert "role.tar.gz: OK" in completed.stdout
+            assert "role.tar.gz: OK" in stdout
         if name == "RunRole":
-            assert re.search(r"localhost\s+: ok=\d+\s+changed=2 ", completed.stdout), completed.stdout[-2000:]
+            assert re.search(r"localhost\s+: ok=\d+\s+changed=2 ", stdout), stdout[-2000:]
 
     with open(os.path.join(root, "etc", "amiforge-marker")) as handle:
         assert handle.read() == "from the recipe\n"
@@ -350,6 +362,30 @@ def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs
     completed = run_bash_in_chroot(root, "\n".join(cleanup["commands"]))
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert not os.path.exists(os.path.join(root, "usr", "bin", "ansible-playbook")) and not os.path.exists(work)
+
+
+@pytest.mark.slow
+def test_image_cleanup_as_a_component_empties_tmp_but_not_its_own_work_folder(play, emulator, bucket, rootfs_dir):
+    """image_cleanup empties /tmp and /var/tmp, where the component's work folder (/var/tmp/amiforge-NAME) holds the
+    playbook it runs, the role and Ansible's temporary files: the role keeps that folder (the Cleanup step removes it
+    after), and every step of the build phase succeeds."""
+    name = "ic-" + uuid.uuid4().hex[:8]
+    result = play(role_tasks(role_component_role="amiforge.imagebuilder.image_cleanup", role_component_name=name,
+                             role_component_bucket=bucket))[-1]["role_component_result"]
+
+    def leave_build_traces(root):
+        for path in ("tmp/build-leftover", "var/tmp/build-leftover/file"):
+            os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+            with open(os.path.join(root, path), "w") as handle:
+                handle.write("left by the build\n")
+
+    root, work, _steps, outputs = run_build_phase(emulator, result["arn"], '{"image_cleanup_image_build_mode": true}', rootfs_dir,
+                                                  prepare=leave_build_traces)
+    assert work.startswith(os.path.join(root, "var", "tmp", "amiforge-"))
+    assert re.search(r"localhost\s+: ok=\d+\s+changed=[1-9]\d* .*failed=0", outputs["RunRole"]), outputs["RunRole"][-3000:]
+    assert not os.path.exists(os.path.join(root, "tmp", "build-leftover"))
+    assert not os.path.exists(os.path.join(root, "var", "tmp", "build-leftover"))
+    assert not os.path.exists(work), "Cleanup removes the work folder"
 
 
 def test_a_tampered_tarball_stops_the_build(packaged, emulator, tmp_path):
