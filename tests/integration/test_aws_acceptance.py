@@ -86,12 +86,14 @@ def test_a_build_started_twice_in_a_row_or_at_once_builds_once(play, writes, emu
     assert len(results) == 2 and results[0][0]["arn"] == results[1][0]["arn"]
     assert results[0][0]["arn"].endswith("image/%s/1.0.1/1" % pipeline)
     emulator.admin("POST", "clock", {"step_seconds": 0})
+    settings(new_image_not_found_seconds=0)  # the lag runs on the wall clock: this check must not race it
     image_builds = emulator.client("imagebuilder").get_image(imageBuildVersionArn=results[0][0]["arn"])
     assert image_builds["image"]["state"]["status"] == "AVAILABLE"
     with pytest.raises(emulator.client("imagebuilder").exceptions.ResourceNotFoundException):
         emulator.client("imagebuilder").get_image(imageBuildVersionArn=results[0][0]["arn"].rsplit("/", 1)[0] + "/2")
 
     # waiting for a build GetImage does not know yet: not found counts as PENDING
+    settings(new_image_not_found_seconds=8)
     play(playbook=stack_playbook(), extra_vars=stack_vars(prefix, linux_ami, message="third", profile=instance_profile, regions=("us-east-1",)))
     waited = play([task("image", pipeline=pipeline)])
     assert waited[0]["changed"] and waited[0]["image"]["state"]["status"] == "AVAILABLE"

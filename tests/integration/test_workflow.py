@@ -27,7 +27,7 @@ def build_document(extra_step=False):
     return dict(name="custom-build", schemaVersion=1.0, steps=steps, outputs=[dict(name="ImageId", value="$.stepOutputs.CreateOutputAMI.imageId")])
 
 
-def test_document():
+def workflow_test_document():
     return dict(schemaVersion=1.0, parameters=[dict(name="pauseAtEnd", type="boolean", default=False), dict(name="suite", type="string")],
                 steps=[dict(name="LaunchTestInstance", action="LaunchInstance", inputs=dict(waitFor="ssmAgent")),
                        dict(name="RunTests", action="ExecuteComponents", inputs={"instanceId.$": "$.stepOutputs.LaunchTestInstance.instanceId"}),
@@ -87,7 +87,7 @@ def test_create_rerun_new_version_and_tags(play, writes, emulator, name):
 
 
 def test_same_name_other_type_is_another_workflow(play, writes, emulator, name):
-    play([workflow_task(name), workflow_task(name, type="TEST", data=test_document())])
+    play([workflow_task(name), workflow_task(name, type="TEST", data=workflow_test_document())])
     assert writes() == ["CreateWorkflow", "CreateWorkflow"]
     assert versions(emulator, name, "build") == ["1.0.0"] and versions(emulator, name, "test") == ["1.0.0"]
     gone = play([workflow_task(name, state="absent")])
@@ -170,7 +170,7 @@ def test_build_with_custom_build_and_test_workflows(play, writes, emulator, name
                                                  on_failure="ABORT", parallel_group="smoke")]
     build = [
         workflow_task(build_name),
-        workflow_task(test_name, type="TEST", data=test_document()),
+        workflow_task(test_name, type="TEST", data=workflow_test_document()),
         task("image_recipe", name=recipe, parent_image=linux_ami,
              components=[dict(arn="arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x")]),
         task("infrastructure_configuration", name=infrastructure, instance_profile_name=instance_profile),
@@ -219,7 +219,7 @@ def test_build_with_custom_build_and_test_workflows(play, writes, emulator, name
 def test_pipeline_workflows_checked_before_any_write(play, writes, emulator, name, linux_ami, instance_profile, execution_role, workflows,
                                                      message):
     build_name, test_name = name + "-b", name + "-t"
-    play([workflow_task(build_name), workflow_task(test_name, type="TEST", data=test_document()),
+    play([workflow_task(build_name), workflow_task(test_name, type="TEST", data=workflow_test_document()),
           task("image_recipe", name=name + "-r", parent_image=linux_ami,
                components=[dict(arn="arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x")]),
           task("infrastructure_configuration", name=name + "-i", instance_profile_name=instance_profile)])
