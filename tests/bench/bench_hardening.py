@@ -53,7 +53,7 @@ def scan(rootfs, label):
 
 def converge(inventory, playbook, log):
     env = dict(os.environ, ANSIBLE_PIPELINING="1", ANSIBLE_GATHERING="explicit", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="5")
+               ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT=os.environ.get("PROFILE_TASKS_TASK_OUTPUT_LIMIT", "5"))
     started = time.monotonic()
     completed = subprocess.run(ISOLATE + ["ansible-playbook", "-i", inventory, os.path.join(ROOT, "tests", "molecule", playbook)],
                                env=env, capture_output=True, text=True, check=False)
