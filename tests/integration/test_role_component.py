@@ -19,6 +19,7 @@ the "already installed" branch and needs no network.
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -243,17 +244,15 @@ def declared_values(document, parameters):
 
 
 def run_bash_in_chroot(rootfs, script, timeout=600):
-    """One ExecuteBash step: a bash script run as root inside the rootfs, isolated from the host."""
-    with open(os.path.join(rootfs, "awstoe-step.sh"), "w") as handle:
-        handle.write(script)
+    """One ExecuteBash step: a bash script run as root inside the rootfs, isolated from the host. The script goes in
+    as bash's argument, not as a file in the image: a file written after integrity_baseline's database would be a
+    change in the image, and the next run would rebuild the database."""
     wrapper = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; '
                'exec chroot "$root" "$@"')
-    completed = subprocess.run(
+    return subprocess.run(
         ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc", "--uts", "sh", "-c", wrapper, "sh", rootfs]
-        + CLEAN_ENV + ["/bin/bash", "/awstoe-step.sh"],
+        + CLEAN_ENV + ["/bin/bash", "-c", script, "awstoe-step"],
         capture_output=True, text=True, timeout=timeout, check=False)
-    os.unlink(os.path.join(rootfs, "awstoe-step.sh"))
-    return completed
 
 
 def build_steps(document, parameters):
@@ -262,10 +261,12 @@ def build_steps(document, parameters):
     return [(step["name"], step["action"], substitute(step["inputs"], values)) for step in phase["steps"]]
 
 
-def rootfs_with_ansible(dest, install_script, cache_key):
+def rootfs_with_ansible(dest, install_script, cache_key, extra=None):
     """A bookworm rootfs in ``dest`` in which the document's InstallAnsible step has run, cached per
-    ``cache_key`` (the step as written, before the work folder, which differs per component, is filled in)."""
-    base = subprocess.run([ROOTFS_SH, RELEASE, "--cache-only"], capture_output=True, text=True, check=True).stdout.strip()
+    ``cache_key`` (the step as written, before the work folder, which differs per component, is filled in).
+    ``extra``: rootfs.sh's second package list (e.g. "enhanced"), in the base rootfs and its cache key."""
+    extra_args = [extra] if extra else []
+    base = subprocess.run([ROOTFS_SH, RELEASE, "--cache-only"] + extra_args, capture_output=True, text=True, check=True).stdout.strip()
     cached = "%s-ansible-%s.tar" % (base[:-len(".tar")], hashlib.sha256(cache_key.encode()).hexdigest()[:12])
     if not os.path.exists(cached):
         with open(cached + ".lock", "w") as lock:
@@ -274,7 +275,7 @@ def rootfs_with_ansible(dest, install_script, cache_key):
                 build = tempfile.mkdtemp(prefix="build-ansible-", dir=os.path.dirname(cached))
                 try:
                     root = os.path.join(build, "root")
-                    subprocess.run([ROOTFS_SH, RELEASE, root], capture_output=True, check=True)
+                    subprocess.run([ROOTFS_SH, RELEASE, root] + extra_args, capture_output=True, check=True)
                     shutil.copy("/etc/resolv.conf", os.path.join(root, "etc", "resolv.conf"))  # apt needs the network once
                     installed = run_bash_in_chroot(root, install_script)
                     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
@@ -305,16 +306,19 @@ def rootfs_dir():
     shutil.rmtree(folder, ignore_errors=True)  # the step mounts lived in their own namespace; nothing of the host is below
 
 
-def run_build_phase(emulator, arn, role_variables, rootfs_dir, prepare=None):
-    """Runs the build phase of the component ARN in a bookworm rootfs with Ansible (cached), as AWSTOE would.
-    prepare(root) runs before the first step. Returns the rootfs, the work folder and each step's stdout."""
+def image_with_ansible(emulator, arn, rootfs_dir, extra=None):
+    """The bookworm rootfs (cached, with rootfs.sh's ``extra`` package list) in which the InstallAnsible step of the
+    component ARN's document has run, unpacked in ``rootfs_dir``."""
     document = yaml.safe_load(component_document(emulator, arn))
-    steps = build_steps(document, {"RoleVariables": role_variables})
-    install_script = [inputs["commands"][0] for name, action, inputs in steps if name == "InstallAnsible"][0]
+    install_script = [inputs["commands"][0] for name, _action, inputs in build_steps(document, {}) if name == "InstallAnsible"][0]
     as_written = [step for step in document["phases"][0]["steps"] if step["name"] == "InstallAnsible"][0]["inputs"]["commands"][0]
-    root = rootfs_with_ansible(rootfs_dir, install_script, as_written)
-    if prepare:
-        prepare(root)
+    return rootfs_with_ansible(rootfs_dir, install_script, as_written, extra)
+
+
+def run_build_steps(emulator, arn, role_variables, root):
+    """Runs the build phase of the component ARN in the image ``root``, as AWSTOE would; every step must succeed.
+    Returns the work folder and each step's stdout."""
+    steps = build_steps(yaml.safe_load(component_document(emulator, arn)), {"RoleVariables": role_variables})
     work, outputs = None, {}
     for name, action, inputs in steps:
         if action == "S3Download":
@@ -329,7 +333,16 @@ def run_build_phase(emulator, arn, role_variables, rootfs_dir, prepare=None):
         completed = run_bash_in_chroot(root, "\n".join(inputs["commands"]))
         assert completed.returncode == 0, "step %s failed:\n%s\n%s" % (name, completed.stdout[-4000:], completed.stderr[-4000:])
         outputs[name] = completed.stdout
-    return root, work, steps, outputs
+    return work, steps, outputs
+
+
+def run_build_phase(emulator, arn, role_variables, rootfs_dir, prepare=None):
+    """Runs the build phase of the component ARN in a bookworm rootfs with Ansible (cached), as AWSTOE would.
+    prepare(root) runs before the first step. Returns the rootfs, the work folder and each step's stdout."""
+    root = image_with_ansible(emulator, arn, rootfs_dir)
+    if prepare:
+        prepare(root)
+    return (root,) + run_build_steps(emulator, arn, role_variables, root)
 
 
 @pytest.mark.slow
@@ -386,6 +399,54 @@ def test_image_cleanup_as_a_component_empties_tmp_but_not_its_own_work_folder(pl
     assert not os.path.exists(os.path.join(root, "tmp", "build-leftover"))
     assert not os.path.exists(os.path.join(root, "var", "tmp", "build-leftover"))
     assert not os.path.exists(work), "Cleanup removes the work folder"
+
+
+# The hardening roles at the enhanced level, in a recipe's order (integrity_baseline last), with what each needs to
+# know it hardens an image: a chroot has no running service manager (on a build instance the roles would enable
+# units with systemctl instead of links). AIDE comes with os_hardening's packages, as in the enhanced scenarios.
+HARDENING_COMPONENTS = (
+    ("os_hardening", {"os_hardening_level": "enhanced", "os_hardening_packages_extra": ["aide", "aide-common"],
+                      "os_hardening_image_build_mode": True}),
+    ("ssh_hardening", {"ssh_hardening_image_build_mode": True}),
+    ("image_cleanup", {"image_cleanup_image_build_mode": True}),
+    ("integrity_baseline", {"integrity_baseline_image_build_mode": True}),
+)
+
+
+@pytest.mark.slow
+def test_the_hardening_roles_as_components_harden_a_debian_12_image_with_its_packaged_ansible(play, emulator, bucket, rootfs_dir):
+    """The four hardening roles, each packaged by role_component, run by their documents' build phases one after the
+    other in one Debian 12 image (the enhanced rootfs: its packages installed, no network needed) with the ansible-core
+    Debian 12 packages, 2.14, which the InstallAnsible step installs there and which the roles declare as their minimum:
+    every step succeeds, the image carries the hardening, and a second build of each component changes nothing."""
+    suffix = uuid.uuid4().hex[:8]
+    arns = {role: play(role_tasks(role_component_role="amiforge.imagebuilder." + role, role_component_name="hc-%s-%s" % (role, suffix),
+                                  role_component_bucket=bucket))[-1]["role_component_result"]["arn"]
+            for role, _variables in HARDENING_COMPONENTS}
+    root = image_with_ansible(emulator, arns["os_hardening"], rootfs_dir, extra="enhanced")
+    version = run_bash_in_chroot(root, "ansible-playbook --version")
+    assert re.search(r"core 2\.14\.", version.stdout), version.stdout
+
+    for build in ("first", "second"):
+        for role, variables in HARDENING_COMPONENTS:
+            _work, _steps, outputs = run_build_steps(emulator, arns[role], json.dumps(variables), root)
+            recap = re.search(r"localhost\s+: ok=\d+\s+changed=(\d+) .*failed=0", outputs["RunRole"])
+            assert recap, "%s, %s build:\n%s" % (role, build, outputs["RunRole"][-3000:])
+            if build == "second":
+                changed = re.findall(r"^changed: .*$|^TASK \[.*$", outputs["RunRole"], re.M)
+                assert recap.group(1) == "0", "%s changes again: %s" % (
+                    role, [task for task, then in zip(changed, changed[1:]) if task.startswith("TASK") and then.startswith("changed")])
+
+    def image_file(path):
+        with open(os.path.join(root, path.lstrip("/"))) as handle:
+            return handle.read()
+    assert "minlen = 15" in image_file("/etc/security/pwquality.conf").splitlines()
+    assert "PASS_MAX_DAYS\t90" in image_file("/etc/login.defs").splitlines()
+    assert image_file("/etc/audit/rules.d/90-amiforge-hardening.rules").rstrip().splitlines()[-1] == "-e 2"
+    assert re.search(r"^PermitRootLogin no$", image_file("/etc/ssh/sshd_config"), re.M)
+    assert image_file("/etc/machine-id") == ""
+    assert os.path.getsize(os.path.join(root, "var", "lib", "aide", "aide.db")) > 0
+    assert not [name for name in os.listdir(os.path.join(root, "var", "tmp")) if name.startswith("amiforge-")], "Cleanup removes every work folder"
 
 
 def test_a_tampered_tarball_stops_the_build(packaged, emulator, tmp_path):
