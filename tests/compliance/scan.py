@@ -4,7 +4,11 @@ For each profile it saves the XCCDF results (XML) and a one-page Markdown report
 folder, and prints one line of counts. With --enforce-waivers it fails when a rule fails that the
 waiver file does not list (the acceptance check after hardening).
 
+The profiles are evaluated with the site values of tailoring.yml (an XCCDF tailoring file written for the
+run: a profile of its own per profile, extending it); --tailoring '' evaluates them as shipped.
+
 usage: python tests/compliance/scan.py ROOTFS --label after [--output DIR] [--profile NAME ...] [--enforce-waivers]
+                                       [--tailoring FILE]
 """
 import argparse
 import collections
@@ -21,18 +25,36 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROFILES = ("anssi_bp28_intermediary", "anssi_bp28_enhanced")
 RULE_PREFIX = "xccdf_org.ssgproject.content_rule_"
-XCCDF = "{http://checklists.nist.gov/xccdf/1.2}"
+PROFILE_PREFIX = "xccdf_org.ssgproject.content_profile_"
+VALUE_PREFIX = "xccdf_org.ssgproject.content_value_"
+XCCDF_NS = "http://checklists.nist.gov/xccdf/1.2"
+XCCDF = "{%s}" % XCCDF_NS
+TAILORED_SUFFIX = "_amiforge_tailored"
 
 
 def datastream():
     return subprocess.run([os.path.join(HERE, "ssg.sh")], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def load_waivers(path):
-    """Waiver file: {profile: {rule_id: reason}}; rules under 'all' apply to every profile."""
+def load_yaml(path):
+    """Waiver file: {profile: {rule_id: reason}}; rules under 'all' apply to every profile.
+    Tailoring file: {value_id: {value, reason}}."""
     with open(path) as handle:
-        data = yaml.safe_load(handle) or {}
-    return data
+        return yaml.safe_load(handle) or {}
+
+
+def write_tailoring(path, profiles, values):
+    """An XCCDF 1.2 tailoring file: per profile, a profile of its own that extends it and sets the values."""
+    ET.register_namespace("xccdf", XCCDF_NS)
+    tailoring = ET.Element(XCCDF + "Tailoring", id="xccdf_amiforge.imagebuilder_tailoring_tests")
+    ET.SubElement(tailoring, XCCDF + "version", time="2026-12-01T00:00:00").text = "1"
+    for profile in profiles:
+        element = ET.SubElement(tailoring, XCCDF + "Profile", id=PROFILE_PREFIX + profile + TAILORED_SUFFIX,
+                                extends=PROFILE_PREFIX + profile)
+        ET.SubElement(element, XCCDF + "title").text = "%s with amiforge's test site values" % profile
+        for value_id, entry in sorted(values.items()):
+            ET.SubElement(element, XCCDF + "set-value", idref=VALUE_PREFIX + value_id).text = str(entry["value"])
+    ET.ElementTree(tailoring).write(path, encoding="UTF-8", xml_declaration=True)
 
 
 def waived(waivers, profile):
@@ -41,17 +63,24 @@ def waived(waivers, profile):
     return rules
 
 
-def evaluate(rootfs, profile, results_path, content):
-    """Runs oscap-chroot. The dpkginfo probe reads apt's configuration: point APT_CONFIG at an
-    empty one so the host's apt snippets (docker-clean) cannot turn every package check n/a."""
+def evaluate(rootfs, profile, results_path, content, values):
+    """Runs oscap-chroot, with the values as a tailoring file when there are any. The dpkginfo probe reads
+    apt's configuration: point APT_CONFIG at an empty one so the host's apt snippets (docker-clean) cannot
+    turn every package check n/a."""
     with tempfile.TemporaryDirectory() as apt_dir:
         os.mkdir(os.path.join(apt_dir, "parts"))
         config = os.path.join(apt_dir, "apt.conf")
         with open(config, "w") as handle:
             handle.write('Dir::Etc::parts "%s/parts";\nDir::Etc::main "%s/missing.conf";\n' % (apt_dir, apt_dir))
         env = dict(os.environ, APT_CONFIG=config)
-        command = ["oscap-chroot", rootfs, "xccdf", "eval", "--profile", "xccdf_org.ssgproject.content_profile_" + profile,
-                   "--results", results_path, content]
+        command = ["oscap-chroot", rootfs, "xccdf", "eval", "--results", results_path]
+        if values:
+            tailoring = os.path.join(apt_dir, "tailoring.xml")
+            write_tailoring(tailoring, [profile], values)
+            command += ["--tailoring-file", tailoring, "--profile", PROFILE_PREFIX + profile + TAILORED_SUFFIX]
+        else:
+            command += ["--profile", PROFILE_PREFIX + profile]
+        command.append(content)
         completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     # oscap exits 2 when some rule failed, which is a result, not an error.
     if completed.returncode not in (0, 2):
@@ -71,7 +100,7 @@ def read_results(results_path):
     return results, titles
 
 
-def write_report(path, label, profile, results, titles, waivers):
+def write_report(path, label, profile, results, titles, waivers, values):
     counts = collections.Counter(results.values())
     failing = sorted(rule for rule, result in results.items() if result == "fail")
     lines = ["# OpenSCAP %s, %s" % (profile, label), "",
@@ -79,6 +108,9 @@ def write_report(path, label, profile, results, titles, waivers):
     lines += ["| %s | %d |" % (result, count) for result, count in sorted(counts.items())]
     lines += ["", "## Failing rules (%d)" % len(failing), "", "| rule | title | waiver |", "|---|---|---|"]
     lines += ["| %s | %s | %s |" % (rule, titles.get(rule, ""), waivers.get(rule, "**not waived**")) for rule in failing]
+    if values:
+        lines += ["", "## Tailored values (%d)" % len(values), "", "| value | set to | reason |", "|---|---|---|"]
+        lines += ["| %s | %s | %s |" % (value_id, entry["value"], entry["reason"]) for value_id, entry in sorted(values.items())]
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")
     return counts, failing
@@ -91,19 +123,22 @@ def main(argv=None):
     parser.add_argument("--output", default=os.path.join(ROOT, "tests", "output", "compliance"))
     parser.add_argument("--profile", action="append", choices=PROFILES)
     parser.add_argument("--waivers", default=os.path.join(HERE, "waivers.yml"))
+    parser.add_argument("--tailoring", default=os.path.join(HERE, "tailoring.yml"),
+                        help="site values (YAML); '' evaluates the profiles as shipped")
     parser.add_argument("--enforce-waivers", action="append", choices=PROFILES, default=[],
                         help="fail when this profile has a failing rule that is not waived")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
     content = datastream()
-    waivers = load_waivers(args.waivers)
+    waivers = load_yaml(args.waivers)
+    values = load_yaml(args.tailoring) if args.tailoring else {}
     summary, unwaived = {}, {}
     for profile in args.profile or PROFILES:
         stem = os.path.join(args.output, "%s-%s" % (profile, args.label))
-        evaluate(args.rootfs, profile, stem + ".xml", content)
+        evaluate(args.rootfs, profile, stem + ".xml", content, values)
         results, titles = read_results(stem + ".xml")
         profile_waivers = waived(waivers, profile)
-        counts, failing = write_report(stem + ".md", args.label, profile, results, titles, profile_waivers)
+        counts, failing = write_report(stem + ".md", args.label, profile, results, titles, profile_waivers, values)
         summary[profile] = {"pass": counts["pass"], "fail": counts["fail"], "notapplicable": counts["notapplicable"],
                             "other": sum(counts.values()) - counts["pass"] - counts["fail"] - counts["notapplicable"]}
         print("%-26s %-6s pass %3d  fail %3d  notapplicable %3d  other %3d  report %s.md" % (
