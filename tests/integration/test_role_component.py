@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import tarfile
 import tempfile
@@ -282,7 +283,7 @@ def rootfs_with_ansible(dest, install_script, cache_key, extra=None):
                     assert "Ansible is already installed" not in installed.stdout
                     work = re.search(r"work='([^']+)'", install_script).group(1)
                     with open(os.path.join(root, work.lstrip("/"), "installed-by")) as handle:
-                        assert handle.read().strip() == "apt", "Debian 12 gets Ansible from apt"
+                        assert handle.read().strip() == "apt ansible-core", "Debian 12 gets Ansible from apt"
                     shutil.rmtree(os.path.join(root, work.lstrip("/")))
                     cleaned = run_bash_in_chroot(root, "apt-get clean && rm -rf /var/lib/apt/lists/* && rm -f /etc/resolv.conf\n")
                     assert cleaned.returncode == 0, cleaned.stderr
@@ -312,7 +313,10 @@ def image_with_ansible(emulator, arn, rootfs_dir, extra=None):
     document = yaml.safe_load(component_document(emulator, arn))
     install_script = [inputs["commands"][0] for name, _action, inputs in build_steps(document, {}) if name == "InstallAnsible"][0]
     as_written = [step for step in document["phases"][0]["steps"] if step["name"] == "InstallAnsible"][0]["inputs"]["commands"][0]
-    return rootfs_with_ansible(rootfs_dir, install_script, as_written, extra)
+    # The image gets the distribution's Ansible whatever the role's min_ansible_version: one cache for every role.
+    def without_minimum(script):
+        return re.sub(r"^minimum=.*$", "minimum=''", script, count=1, flags=re.M)
+    return rootfs_with_ansible(rootfs_dir, without_minimum(install_script), without_minimum(as_written), extra)
 
 
 def run_build_steps(emulator, arn, role_variables, root):
@@ -370,7 +374,7 @@ def test_document_applies_the_role_in_a_debian_rootfs(packaged, emulator, rootfs
     # Where InstallAnsible installed ansible-core with apt (as when this rootfs was cached), Cleanup purges it.
     os.makedirs(work)
     with open(os.path.join(work, "installed-by"), "w") as handle:
-        handle.write("apt\n")
+        handle.write("apt ansible-core\n")
     cleanup = [inputs for name, action, inputs in steps if name == "Cleanup"][0]
     completed = run_bash_in_chroot(root, "\n".join(cleanup["commands"]))
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
@@ -447,6 +451,49 @@ def test_the_hardening_roles_as_components_harden_a_debian_12_image_with_its_pac
     assert image_file("/etc/machine-id") == ""
     assert os.path.getsize(os.path.join(root, "var", "lib", "aide", "aide.db")) > 0
     assert not [name for name in os.listdir(os.path.join(root, "var", "tmp")) if name.startswith("amiforge-")], "Cleanup removes every work folder"
+
+
+def lend_network(root):
+    """The host's DNS and CA bundle (and its package index, if one is set) for a step that downloads: the test image
+    has no ca-certificates, and the host may reach PyPI through a proxy with a CA of its own."""
+    shutil.copy("/etc/resolv.conf", os.path.join(root, "etc", "resolv.conf"))
+    settings = ["[global]"]
+    bundle = os.environ.get("PIP_CERT") or ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt"
+    if os.path.isfile(bundle):
+        shutil.copy(bundle, os.path.join(root, "etc", "amiforge-test-ca.crt"))
+        settings.append("cert = /etc/amiforge-test-ca.crt")
+    if os.environ.get("PIP_INDEX_URL", "").startswith(("http://", "https://")):
+        settings.append("index-url = " + os.environ["PIP_INDEX_URL"])
+    with open(os.path.join(root, "etc", "pip.conf"), "w") as handle:
+        handle.write("\n".join(settings) + "\n")
+
+
+@pytest.mark.slow
+def test_a_role_that_needs_a_newer_ansible_than_the_image_gets_it_with_pip(play, emulator, bucket, rootfs_dir, tmp_path):
+    """Debian 12 has ansible-core 2.14; the fixture role declaring min_ansible_version 2.15 gets ansible-core from pip in
+    the work folder's virtualenv (python3-venv from apt first: Debian ships it apart), runs on it, and Cleanup purges what
+    the step installed and keeps the Ansible the image had. Needs the Debian archive and PyPI (about a minute)."""
+    role = tmp_path / "amiforge_marker"
+    shutil.copytree(FIXTURE_ROLE, role)
+    meta = role / "meta" / "main.yml"
+    meta.write_text(meta.read_text().replace('min_ansible_version: "2.14"', "min_ansible_version: 2.15"))
+    result = play(role_tasks(role_component_role=str(role), role_component_name="it-role-" + uuid.uuid4().hex[:8],
+                             role_component_bucket=bucket))[-1]["role_component_result"]
+    root = image_with_ansible(emulator, result["arn"], rootfs_dir)
+    lend_network(root)
+    work, _steps, outputs = run_build_steps(emulator, result["arn"], '{"amiforge_marker_message": "run by the newer Ansible"}', root)
+
+    install = outputs["InstallAnsible"]
+    assert re.search(r"^Ansible 2\.14\.\d+ \(/usr/bin/ansible-playbook\) is older than the role's min_ansible_version 2\.15: ", install, re.M), install
+    pip_version = re.search(r"^Ansible (\d+)\.(\d+)\S* installed with pip in ", install, re.M)
+    assert pip_version and (int(pip_version.group(1)), int(pip_version.group(2))) >= (2, 15), install[-3000:]
+    assert re.search(r"localhost\s+: ok=\d+\s+changed=2 ", outputs["RunRole"]), outputs["RunRole"][-2000:]
+    with open(os.path.join(root, "etc", "amiforge-marker")) as handle:
+        assert handle.read() == "run by the newer Ansible\n"
+    assert work is not None and not os.path.exists(work), "Cleanup removes the work folder, and the virtualenv in it"
+    venv = run_bash_in_chroot(root, "dpkg-query -W -f '${Status}' python3-venv 2>/dev/null || true")
+    assert "ok installed" not in venv.stdout, "Cleanup purges the python3-venv the step installed (RemoveAnsible is true)"
+    assert os.path.exists(os.path.join(root, "usr", "bin", "ansible-playbook")), "the image's own Ansible stays"
 
 
 def test_a_tampered_tarball_stops_the_build(packaged, emulator, tmp_path):
