@@ -307,15 +307,18 @@ def rootfs_dir():
     shutil.rmtree(folder, ignore_errors=True)  # the step mounts lived in their own namespace; nothing of the host is below
 
 
+def without_minimum(script):
+    """The InstallAnsible step without the role's min_ansible_version: the image gets the distribution's Ansible
+    whatever the role needs, so one cached image serves every role."""
+    return re.sub(r"^minimum=.*$", "minimum=''", script, count=1, flags=re.M)
+
+
 def image_with_ansible(emulator, arn, rootfs_dir, extra=None):
     """The bookworm rootfs (cached, with rootfs.sh's ``extra`` package list) in which the InstallAnsible step of the
     component ARN's document has run, unpacked in ``rootfs_dir``."""
     document = yaml.safe_load(component_document(emulator, arn))
     install_script = [inputs["commands"][0] for name, _action, inputs in build_steps(document, {}) if name == "InstallAnsible"][0]
     as_written = [step for step in document["phases"][0]["steps"] if step["name"] == "InstallAnsible"][0]["inputs"]["commands"][0]
-    # The image gets the distribution's Ansible whatever the role's min_ansible_version: one cache for every role.
-    def without_minimum(script):
-        return re.sub(r"^minimum=.*$", "minimum=''", script, count=1, flags=re.M)
     return rootfs_with_ansible(rootfs_dir, without_minimum(install_script), without_minimum(as_written), extra)
 
 
