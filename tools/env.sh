@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the tools (". tools/env.sh" from the clone's top folder, or
 # '. "$(dirname "$0")/env.sh"' from a tool): the environment the Makefile exports, so a tool run
 # by hand behaves as under make. Sets $root, the clone's absolute path (quote it: it may hold spaces).

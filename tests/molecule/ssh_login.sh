@@ -21,6 +21,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$work/host"
 install -m 0600 "$work/host" "$root/run/amiforge-login-test-host-key"
 cat "$work/id.pub" >>"$keys"
 mkdir -p "$root/run/sshd"
+# shellcheck disable=SC2016  # the script is bash's argument: it expands its own "$1", "$2", "$3"
 unshare --net --mount --fork bash -euo pipefail -c '
   root=$1 work=$2 user=$3
   ip link set lo up
