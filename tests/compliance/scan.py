@@ -43,17 +43,16 @@ def load_yaml(path):
         return yaml.safe_load(handle) or {}
 
 
-def write_tailoring(path, profiles, values):
-    """An XCCDF 1.2 tailoring file: per profile, a profile of its own that extends it and sets the values."""
+def write_tailoring(path, profile, values):
+    """An XCCDF 1.2 tailoring file: a profile of its own that extends ``profile`` and sets the values."""
     ET.register_namespace("xccdf", XCCDF_NS)
     tailoring = ET.Element(XCCDF + "Tailoring", id="xccdf_amiforge.imagebuilder_tailoring_tests")
     ET.SubElement(tailoring, XCCDF + "version", time="2026-12-01T00:00:00").text = "1"
-    for profile in profiles:
-        element = ET.SubElement(tailoring, XCCDF + "Profile", id=PROFILE_PREFIX + profile + TAILORED_SUFFIX,
-                                extends=PROFILE_PREFIX + profile)
-        ET.SubElement(element, XCCDF + "title").text = "%s with amiforge's test site values" % profile
-        for value_id, entry in sorted(values.items()):
-            ET.SubElement(element, XCCDF + "set-value", idref=VALUE_PREFIX + value_id).text = str(entry["value"])
+    element = ET.SubElement(tailoring, XCCDF + "Profile", id=PROFILE_PREFIX + profile + TAILORED_SUFFIX,
+                            extends=PROFILE_PREFIX + profile)
+    ET.SubElement(element, XCCDF + "title").text = "%s with amiforge's test site values" % profile
+    for value_id, entry in sorted(values.items()):
+        ET.SubElement(element, XCCDF + "set-value", idref=VALUE_PREFIX + value_id).text = str(entry["value"])
     ET.ElementTree(tailoring).write(path, encoding="UTF-8", xml_declaration=True)
 
 
@@ -76,7 +75,7 @@ def evaluate(rootfs, profile, results_path, content, values):
         command = ["oscap-chroot", rootfs, "xccdf", "eval", "--results", results_path]
         if values:
             tailoring = os.path.join(apt_dir, "tailoring.xml")
-            write_tailoring(tailoring, [profile], values)
+            write_tailoring(tailoring, profile, values)
             command += ["--tailoring-file", tailoring, "--profile", PROFILE_PREFIX + profile + TAILORED_SUFFIX]
         else:
             command += ["--profile", PROFILE_PREFIX + profile]
