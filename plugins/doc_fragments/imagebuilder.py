@@ -25,6 +25,22 @@ options:
     default: true
 """
 
+    # A plan checked by the service: the modules whose Create operation takes dryRun (botocore 1.44.8: CreateComponent,
+    # CreateWorkflow).
+    SERVICE_VALIDATION = r"""
+options:
+  validate_with_service:
+    description:
+      - In check mode, when a new version would be created, also send that create with C(dryRun=true), so that Image
+        Builder validates the request and the permission of these credentials to make it, and creates nothing. A refusal
+        fails the task with the service's message, as the create would fail without check mode.
+      - It needs the permission to create, which a read-only role used for plans lacks; leave it off there. Check mode
+        without it makes no write call of any kind.
+      - Ignored outside check mode.
+    type: bool
+    default: false
+"""
+
     # What every resource module shares.
     STATE = r"""
 options:

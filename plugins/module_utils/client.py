@@ -2,8 +2,8 @@
 # Copyright: (c) 2026, amiforge developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Image Builder client of one module run: calls with the retries AWS needs, pagination,
-check mode (no write call of any kind), ARNs built for this account, region and partition, tags
-and deletes. docs/aws-behaviour.md cites the source of each behaviour handled here."""
+check mode (no write call of any kind; a dryRun only when asked), ARNs built for this account,
+region and partition, tags and deletes. docs/aws-behaviour.md cites the source of each behaviour handled here."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -177,8 +177,11 @@ class ImageBuilder:
         ``retry_while``: (error code, text in its message, seconds, warning) of an error that
         only means "not visible yet" (an IAM instance profile just created): retried for that
         long, with the warning. Error codes in ``ignore`` return the error instead of failing.
-        ``client``: another service's (``regional``), Image Builder's by default."""
+        ``client``: another service's (``regional``), Image Builder's by default. In check mode, with the module's
+        ``validate_with_service`` set, an Image Builder write that takes ``dryRun`` is sent with it (``dry_run``)."""
         if self.module.check_mode:
+            if self.module.params.get("validate_with_service") and client is None and "dryRun" in self.operation_fields(operation):
+                self.dry_run(operation, ignore, **params)
             return None
         if client is None and "clientToken" in self.operation_fields(operation):
             params.setdefault("clientToken", client_token(params, self.salt))
@@ -202,6 +205,25 @@ class ImageBuilder:
                         delay = min(delay * 1.5, 15.0)
                         continue
                 self.module.fail_json_aws(error, msg="%s failed" % operation)
+
+    def dry_run(self, operation, ignore=(), **params):
+        """``operation`` with ``dryRun``: the service validates the request and the caller's permission to make it,
+        and changes nothing (botocore 1.44.8 CreateComponent/CreateWorkflow ``dryRun``: "If validation succeeds, the
+        operation returns a DryRunOperationException error response", HTTP 412). Any other error fails the module as
+        the write itself would; codes in ``ignore`` (those the write tolerates: another run created it) do not."""
+        method = getattr(self.client, botocore.xform_name(operation))
+        try:
+            method(aws_retry=True, dryRun=True, **params)
+        except is_boto3_error_code(["DryRunOperationException"] + list(ignore)):
+            return
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
+            denied = getattr(error, "response", {}).get("Error", {}).get("Code") in ("AccessDeniedException", "ForbiddenException")
+            self.module.fail_json_aws(error, msg="validate_with_service: Image Builder refused the %s this run would make (sent with "
+                                                 "dryRun: nothing was created)%s" % (operation, (
+                                                     "; these credentials may not make it. A read-only role cannot validate a plan "
+                                                     "with the service: leave validate_with_service off for it" if denied else "")))
+        self.module.warn("validate_with_service: %s with dryRun was answered without DryRunOperationException; the service may "
+                         "have made it" % operation)
 
     def list_all(self, operation, key, **params):
         """Every item of a List* operation, all pages."""

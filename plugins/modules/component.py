@@ -76,6 +76,7 @@ options:
     type: str
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.service_validation
   - amiforge.imagebuilder.imagebuilder.sharing
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
@@ -194,6 +195,7 @@ def main():
         data=dict(type="raw"),
         uri=dict(type="str"),
         validate=dict(type="bool", default=True),
+        validate_with_service=dict(type="bool", default=False),
         secret_values=dict(type="raw", no_log=True),
         description=dict(type="str"),
         change_description=dict(type="str"),

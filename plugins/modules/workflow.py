@@ -66,6 +66,7 @@ options:
     type: str
 extends_documentation_fragment:
   - amiforge.imagebuilder.imagebuilder.versioned
+  - amiforge.imagebuilder.imagebuilder.service_validation
   - amiforge.imagebuilder.imagebuilder.tags
   - amiforge.imagebuilder.imagebuilder.state
   - amazon.aws.common.modules
@@ -216,6 +217,7 @@ def main():
         data=dict(type="raw"),
         uri=dict(type="str"),
         validate=dict(type="bool", default=True),
+        validate_with_service=dict(type="bool", default=False),
         description=dict(type="str"),
         change_description=dict(type="str"),
         kms_key_id=dict(type="str"),

@@ -78,6 +78,39 @@ def test_check_mode_predicts_without_writing(play, writes, emulator, name):
     assert versions_in_emulator(emulator, name) == ["1.0.0"]
 
 
+def imagebuilder_calls(emulator):
+    return [(call["operation"], call["status"]) for call in emulator.calls() if call["service"] == "imagebuilder"]
+
+
+def test_check_mode_with_validate_with_service_sends_the_create_as_a_dry_run(play, writes, emulator, name):
+    emulator.reset_calls()
+    planned = play([component_task(name, validate_with_service=True)], check=True)
+    assert planned[0]["changed"] is True and planned[0]["version"] == "1.0.0"
+    assert imagebuilder_calls(emulator) == [("GetComponent", 404), ("CreateComponent", 412)], \
+        "the create this run would make, sent with dryRun: answered DryRunOperationException (412)"
+    assert versions_in_emulator(emulator, name) == [], "a dry run creates nothing"
+
+    play([component_task(name)])
+    emulator.reset_calls()
+    unchanged = play([component_task(name, validate_with_service=True)], check=True)
+    assert unchanged[0]["changed"] is False
+    assert imagebuilder_calls(emulator) == [("GetComponent", 200)], "nothing to create, nothing to validate"
+    assert versions_in_emulator(emulator, name) == ["1.0.0"]
+
+
+def test_a_document_the_service_refuses_fails_a_plan_validated_with_the_service(play, writes, emulator, name):
+    # the offline linter is off (validate: false), so only the service can see that the document has no phase
+    refused = dict(name="doc", schemaVersion=1.0, phases=[])
+    planned = play([component_task(name, data=refused, validate=False)], check=True)
+    assert planned[0]["changed"] is True, "without validate_with_service the plan cannot know"
+
+    emulator.reset_calls()
+    failed = play([component_task(name, data=refused, validate=False, validate_with_service=True)], check=True, expect_failure=True)
+    message = failed[0]["msg"]
+    assert "validate_with_service" in message and "CreateComponent" in message and "needs a phases list" in message, message
+    assert writes() == [] and versions_in_emulator(emulator, name) == []
+
+
 def test_diff_shows_document_as_written(play, name):
     result = play([component_task(name)], diff=True)
     after = result[0]["diff"]["after"]

@@ -115,6 +115,15 @@ def test_check_mode_on_an_empty_account_plans_without_a_write(run, account):
     assert report(planned)["region"] == "us-east-1"
     assert snapshot(account) == before
 
+    # validated with the service: every component version the run would create is sent with dryRun, nothing else is
+    account.reset_calls()
+    run(playbook=GOLDEN_AMI, check=True, extra_vars=dict(example(), imagebuilder_validate_with_service="true"))
+    calls = account.calls()
+    dry_runs = [call["status"] for call in calls if call["operation"] == "CreateComponent"]
+    assert set(not_reads(calls)) == {"imagebuilder:CreateComponent"} and set(dry_runs) == {412}, not_reads(calls)
+    assert len(dry_runs) == len(example()["imagebuilder_stack"]["components"])
+    assert snapshot(account) == before
+
 
 def test_golden_ami_creates_builds_changes_nothing_follows_one_edit_and_destroy_leaves_the_account_as_found(run, account):
     account.settings(iam_propagation_seconds=5)

@@ -87,3 +87,22 @@ def test_pausing_a_pipeline_with_name_and_status_keeps_everything_else(play, wri
     assert removed[0]["changed"] and "schedule" not in emulator.client("imagebuilder").get_image_pipeline(
         imagePipelineArn=before["arn"])["imagePipeline"]
     assert emulator.client("imagebuilder").get_image_pipeline(imagePipelineArn=before["arn"])["imagePipeline"]["status"] == "DISABLED"
+
+
+def test_a_plan_validated_with_the_service_dry_runs_each_component_it_would_create(play, writes, emulator, prefix, linux_ami, instance_profile):
+    variables = stack_vars(prefix, linux_ami, profile=instance_profile)
+    play(playbook=stack_playbook(), extra_vars=variables)
+    writes()
+    edited = dict(stack_vars(prefix, linux_ami, message="edited", profile=instance_profile), imagebuilder_validate_with_service="true")
+
+    emulator.reset_calls()
+    plan = play(playbook=stack_playbook(), extra_vars=edited, check=True, diff=True)
+    calls = emulator.calls()
+    assert not_reads(calls) == ["imagebuilder:CreateComponent"] and \
+        [call["status"] for call in calls if call["operation"] == "CreateComponent"] == [412], \
+        "the one component version the run would create, sent with dryRun (an AWX survey's \"true\" turns it on)"
+    assert writes() == []
+    assert changed_tasks(plan)["Converge the components"]
+    with lists_visible(emulator):
+        listed = emulator.client("imagebuilder").list_components(owner="Self", filters=[dict(name="name", values=["%s-c0" % prefix])])
+    assert [item["version"] for item in listed["componentVersionList"]] == ["1.0.0"], "the dry run created nothing"

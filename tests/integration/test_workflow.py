@@ -112,6 +112,22 @@ def test_check_mode_and_diff(play, writes, emulator, name):
     assert writes() == [] and versions(emulator, name) == ["1.0.0"]
 
 
+def test_check_mode_with_validate_with_service_sends_the_create_as_a_dry_run(play, writes, emulator, name):
+    emulator.reset_calls()
+    planned = play([workflow_task(name, validate_with_service=True)], check=True)
+    assert planned[0]["changed"] is True
+    dry_runs = [call for call in emulator.calls() if call["operation"] == "CreateWorkflow"]
+    assert [call["status"] for call in dry_runs] == [412], "one CreateWorkflow with dryRun, answered DryRunOperationException"
+    assert writes() == [] and versions(emulator, name) == []
+
+    # the offline validation off, a step action the service does not know is refused by the dry run alone
+    unknown = build_document()
+    unknown["steps"][1]["action"] = "RunEverything"
+    failed = play([workflow_task(name, data=unknown, validate=False, validate_with_service=True)], check=True, expect_failure=True)
+    assert "validate_with_service" in failed[0]["msg"] and "RunEverything" in failed[0]["msg"], failed[0]["msg"]
+    assert versions(emulator, name) == []
+
+
 def test_absent_deletes_every_version(play, writes, emulator, name):
     play([workflow_task(name), workflow_task(name, data=build_document(extra_step=True))])
     writes()

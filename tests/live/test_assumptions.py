@@ -325,6 +325,30 @@ def test_create_of_an_existing_component_version(live, prefix, cleanup):
     assert latest and latest["arn"] == second
 
 
+def test_a_dry_run_create_answers_dry_run_operation_exception_and_creates_nothing(live, prefix, cleanup):
+    """Behaviour 11 (validate_with_service): CreateComponent with dryRun answers DryRunOperationException (HTTP 412)
+    when the request is valid and creates nothing; whether it refuses a document without phases is reported."""
+    from botocore.exceptions import ClientError
+
+    name = prefix + "-dryrun"
+    cleanup.add("component %s" % live.arn("component", name, "1.0.0"), delete_component_version, live,
+                live.arn("component", name, "1.0.0"), [])
+    answers = {}
+    for label, data in (("valid", document("dry")), ("no phases", "name: amiforge-live\nschemaVersion: 1.0\nphases: []\n")):
+        try:
+            response = live.imagebuilder.create_component(name=name, semanticVersion="1.0.0", platform="Linux", data=data, dryRun=True)
+            answers[label] = ("no error", response.get("componentBuildVersionArn"), 200)
+        except ClientError as error:
+            answers[label] = error_of(error)
+        report("CreateComponent dryRun, %s document -> %s (HTTP %s): %s", label, answers[label][0], answers[label][2], answers[label][1])
+    found = get_component(live, live.arn("component", name, "x.x.x"))
+    report("GetComponent after the dry runs -> %s", found and found["arn"])
+    assert found is None, "a dry run created %s" % (found and found["arn"])
+    assert answers["valid"][:1] == ("DryRunOperationException",) and answers["valid"][2] == 412, answers["valid"]
+    # what the service refuses is its own (the emulator refuses a document without phases): reported, not asserted
+    report("a document without phases is %s by a dry run", "accepted" if answers["no phases"][0] == "DryRunOperationException" else "refused")
+
+
 def test_a_repeated_client_token_returns_the_original_response(live, prefix, cleanup):
     """ClientToken: the engine's retries within one run resend the same token and must not create a second build."""
     from botocore.exceptions import ClientError
