@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -60,8 +61,10 @@ def variables(edited=False, small=False):
 # --------------------------------------------------------------------------- running the playbook
 
 def start(emulator, extra_vars, log_path, env_extra=None):
-    """ansible-playbook golden_ami.yml, in a session of its own."""
-    env = ansible_env(emulator, env_extra)
+    """ansible-playbook golden_ami.yml, in a session of its own. Its temporary files (a module's AnsiballZ payload
+    folder) go to a folder beside the log, which a SIGKILLed module leaves behind, removed when the run ends."""
+    os.makedirs(log_path + ".tmp", exist_ok=True)
+    env = ansible_env(emulator, dict(env_extra or {}, TMPDIR=log_path + ".tmp"))
     with open(log_path, "w") as stdout, open(log_path + ".stderr", "w") as stderr:
         return subprocess.Popen(ansible_command(GOLDEN_AMI, extra_vars=extra_vars), cwd=ROOT, env=env, stdout=stdout,
                                 stderr=stderr, text=True, start_new_session=True)
@@ -74,6 +77,8 @@ def finish(process, log_path):
     except subprocess.TimeoutExpired:
         kill(process)
         raise AssertionError("ansible-playbook ran longer than %d s; its output is in %s" % (RUN_TIMEOUT, log_path))
+    finally:
+        shutil.rmtree(log_path + ".tmp", ignore_errors=True)
     with open(log_path) as stdout, open(log_path + ".stderr") as stderr:
         return PlayResult(subprocess.CompletedProcess(process.args, code, stdout.read(), stderr.read())), code
 
@@ -147,6 +152,7 @@ def interrupted(emulator, extra_vars, log_path, write, apply):
             time.sleep(0.05)  # waiting for the emulator to hold the call, not measuring anything
     finally:
         kill(process)
+        shutil.rmtree(log_path + ".tmp", ignore_errors=True)
         emulator.admin("POST", "hold/release", {"apply": apply})
 
 
