@@ -213,19 +213,38 @@ def check_parent_image_form(module, parent_image, option="parent_image"):
 
 
 def require_parent_image(module, parent_image, option="parent_image"):
-    """An AMI id must exist in EC2, an ssm: parameter in SSM, an Image Builder image ARN in Image Builder."""
+    """An AMI id must exist in EC2, an ssm: parameter in SSM, an Image Builder image ARN in Image Builder.
+    Returns the parent's platform (Linux, Windows or macOS), or None when it cannot be told: for an ssm:
+    parameter, that of the AMI it holds (one more DescribeImages)."""
     check_parent_image_form(module, parent_image, option)
     if parent_image.startswith("ami-"):
         found = require(module, "ec2", "DescribeImages", option, ["InvalidAMIID.NotFound", "InvalidAMIID.Malformed"],
                         "AMI %s" % parent_image, ImageIds=[parent_image])
         if found is not None and not found.get("Images"):
             missing(module, option, "AMI %s" % parent_image)
-    elif parent_image.startswith("ssm:"):
-        require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
-                Name=parent_image[4:])
-    else:
-        require(module, "imagebuilder", "GetImage", option, ["ResourceNotFoundException"], "image %s" % parent_image,
-                unknowable=["AccessDeniedException", "ForbiddenException"], imageBuildVersionArn=parent_image)
+        return ami_platform(((found or {}).get("Images") or [None])[0])
+    if parent_image.startswith("ssm:"):
+        found = require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
+                        Name=parent_image[4:])
+        value = ((found or {}).get("Parameter") or {}).get("Value") or ""
+        if not value.startswith("ami-"):
+            return None
+        images = require(module, "ec2", "DescribeImages", option, [], "AMI %s" % value,
+                         unknowable=["InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "UnauthorizedOperation"], ImageIds=[value])
+        return ami_platform(((images or {}).get("Images") or [None])[0])
+    found = require(module, "imagebuilder", "GetImage", option, ["ResourceNotFoundException"], "image %s" % parent_image,
+                    unknowable=["AccessDeniedException", "ForbiddenException"], imageBuildVersionArn=parent_image)
+    return ((found or {}).get("image") or {}).get("platform")
+
+
+def ami_platform(image):
+    """The Image Builder platform of an EC2 image as DescribeImages describes it (botocore 1.44.8 Image.Platform: "windows"
+    for Windows AMIs, absent otherwise; ArchitectureValues x86_64_mac and arm64_mac for macOS); None without an image."""
+    if not image:
+        return None
+    if image.get("Platform") == "windows":
+        return "Windows"
+    return "macOS" if str(image.get("Architecture", "")).endswith("_mac") else "Linux"
 
 
 def require_kms_key(module, key_id, option, region=None):

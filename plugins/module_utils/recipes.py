@@ -56,13 +56,22 @@ def component_configurations(module, references, current):
     return configurations
 
 
-def check_parameters(module, references, configurations):
-    """Each component must declare the parameters the recipe gives it (read before a write; a
-    component that only an earlier task would create, in check mode, is not checked)."""
+def check_parameters(module, references, configurations, platform=None):
+    """Each component must be for the recipe's ``platform`` (Linux, Windows or macOS: the parent image's; None when it
+    cannot be told) and declare the parameters the recipe gives it (read before a write; a component that only an
+    earlier task would create, in check mode, is not checked). A component runs on the platform it declares
+    (Component.platform), so one for another platform would only fail the build."""
     for index, configuration in enumerate(configurations or []):
         given = "arn" if module.params["components"][index].get("arn") else "name"
         component = references.require("component", configuration["componentArn"], "components[%d].%s" % (index, given))
-        if component is None or not configuration.get("parameters"):
+        if component is None:
+            continue
+        if platform and component.get("platform") and component["platform"] != platform:
+            module.fail_json(msg="components[%d].%s: component %s is for %s, but the parent image is a %s image; use a component for %s "
+                                 "(its platform option) or a %s parent image" % (
+                                     index, given, configuration["componentArn"], component["platform"], platform, platform,
+                                     component["platform"]))
+        if not configuration.get("parameters"):
             continue
         declared = [item["name"] for item in component.get("parameters") or []]
         unknown = [item["name"] for item in configuration["parameters"] if item["name"] not in declared]

@@ -47,7 +47,8 @@ options:
     description:
       - The components to run, in order, each at most once; when unset, a new version keeps the components of the version
         compared with.
-      - Parameters are checked against what each component declares before the recipe is written.
+      - Parameters are checked against what each component declares before the recipe is written, and each component's
+        platform against the recipe's (O(platform_override), else an Image Builder parent image's).
     type: list
     elements: dict
     suboptions:
@@ -323,12 +324,12 @@ def main():
         return request
 
     def before_write():
-        if params["parent_image"].startswith("arn:"):
-            require_parent_image(module, params["parent_image"])
+        # the recipe's platform: platform_override, else an Image Builder parent image's (a registry image's is not known)
+        parent_platform = require_parent_image(module, params["parent_image"]) if params["parent_image"].startswith("arn:") else None
         image = (params["instance_configuration"] or {}).get("image")
         if image:
             require_parent_image(module, image, "instance_configuration.image")
-        check_parameters(module, references, made["components"])
+        check_parameters(module, references, made["components"], params["platform_override"] or parent_platform)
         if params["target_repository"]:
             require_ecr_repository(module, params["target_repository"]["repository_name"], "target_repository.repository_name")
         require_kms_key(module, params["kms_key_id"], "kms_key_id")

@@ -39,7 +39,8 @@ options:
     description:
       - The components to run, in order, each at most once. Components are optional (a recipe without any bakes the
         parent image as it is); when unset, a new version keeps the components of the version compared with.
-      - Parameters are checked against what each component declares before the recipe is written.
+      - Parameters are checked against what each component declares before the recipe is written, and each component's
+        platform against the parent image's (a Windows component on a Linux AMI fails, naming the entry).
     type: list
     elements: dict
     suboptions:
@@ -247,8 +248,8 @@ def main():
         )
 
     def before_write():
-        require_parent_image(module, params["parent_image"])
-        check_parameters(module, references, made["components"])
+        platform = require_parent_image(module, params["parent_image"])
+        check_parameters(module, references, made["components"], platform)
         for index, mapping in enumerate(params["block_device_mappings"] or []):
             require_kms_key(module, (mapping.get("ebs") or {}).get("kms_key_id"), "block_device_mappings[%d].ebs.kms_key_id" % index)
 

@@ -26,6 +26,8 @@ DROP = object()  # a case's value that removes the base option
 # What a task of each module needs besides the bad option; @P is the stack's prefix, @N a name of the case's own
 # (so that a case that wrongly creates something cannot change another case), @AMI the parent AMI, @PROFILE the
 # instance profile, @LT_EU a launch template in eu-west-1.
+WINDOWS_DOCUMENT = dict(name="doc", schemaVersion=1.0, phases=[dict(name="build", steps=[
+    dict(name="Say", action="ExecutePowerShell", inputs=dict(commands=["Write-Output hello"]))])])
 BASE = {
     "component": dict(name="@P-@N", data=document()),
     "image_recipe": dict(name="@P-@N", parent_image="@AMI", components=[dict(name="@P-comp")]),
@@ -345,6 +347,12 @@ CASES = [
     # ---- image_recipe
     pytest.param("image_recipe", dict(components=[dict(name="@P-comp", parameters=dict(alpha="1", gamma="3"))]),
                  "components[0].parameters: 'gamma' is not declared by component", id="recipe-undeclared-parameter"),
+    pytest.param("image_recipe", dict(components=[dict(name="@P-comp"), dict(name="@P-win")]),
+                 "components[1].name: component arn:aws:imagebuilder:us-east-1:123456789012:component/@P-win/1.0.0 is for Windows, but the "
+                 "parent image is a Linux image", id="recipe-windows-component-on-a-linux-ami"),
+    pytest.param("image_recipe", dict(parent_image="ssm:@SSM", components=[dict(name="@P-win")]),
+                 "components[0].name: component arn:aws:imagebuilder:us-east-1:123456789012:component/@P-win/1.0.0 is for Windows, but the "
+                 "parent image is a Linux image", id="recipe-windows-component-on-the-linux-ami-of-an-ssm-parameter"),
     pytest.param("image_recipe", dict(components=[dict(name="update-linux"), dict(name="@P-comp", version="1.0")]),
                  "components[1].version: '1.0' is not a semantic version", id="recipe-component-version-1.0"),
     pytest.param("image_recipe", dict(components=[dict(name="@P-comp", version="1.x.0")]),
@@ -591,6 +599,7 @@ def stack(play, emulator, linux_ami, instance_profile):
     prefix = "bad-" + uuid.uuid4().hex[:8]
     play([
         task("component", name=prefix + "-comp", data=document(parameters=("alpha", "beta"))),
+        task("component", name=prefix + "-win", platform="Windows", data=WINDOWS_DOCUMENT),
         task("image_recipe", name=prefix + "-recipe", parent_image=linux_ami, components=[dict(name=prefix + "-comp")]),
         task("infrastructure_configuration", name=prefix + "-infra", instance_profile_name=instance_profile),
         task("distribution_configuration", name=prefix + "-dist", distributions=[
@@ -603,7 +612,9 @@ def stack(play, emulator, linux_ami, instance_profile):
                dockerfile_template_data="{% raw %}FROM {{{ imagebuilder:parentImage }}}\n{% endraw %}")])
     template = emulator.client("ec2", region="eu-west-1").create_launch_template(
         LaunchTemplateName=prefix + "-lt", LaunchTemplateData=dict(InstanceType="t3.small"))["LaunchTemplate"]["LaunchTemplateId"]
-    return dict(prefix=prefix, names={"@P": prefix, "@AMI": linux_ami, "@PROFILE": instance_profile, "@LT_EU": template})
+    parameter = "/%s/parent-image" % prefix
+    emulator.client("ssm").put_parameter(Name=parameter, Value=linux_ami, Type="String", DataType="aws:ec2:image")
+    return dict(prefix=prefix, names={"@P": prefix, "@AMI": linux_ami, "@PROFILE": instance_profile, "@LT_EU": template, "@SSM": parameter})
 
 
 def options_of(module, changes, names):
@@ -690,3 +701,21 @@ def test_a_launch_template_is_looked_up_in_the_region_it_serves(play, emulator, 
     writes()
     predicted = play([task("distribution_configuration", **options)], check=True)
     assert predicted[0]["changed"] is True and writes() == []
+
+
+def test_a_windows_parent_image_takes_windows_components_and_refuses_linux_ones(play, emulator, writes, stack):
+    """The platform of the parent image comes from DescribeImages (Platform: windows): the Windows component is taken,
+    a Linux one is refused before any write, naming the entry."""
+    windows = emulator.client("ec2").describe_images(Owners=["amazon"], Filters=[dict(Name="platform", Values=["windows"])])["Images"]
+    assert windows, "moto's built-in images have no Windows AMI"
+    name = "%s-windows-%s" % (stack["prefix"], uuid.uuid4().hex[:6])
+    created = play([task("image_recipe", name=name, parent_image=windows[0]["ImageId"], components=[dict(name=stack["prefix"] + "-win")])])
+    assert created[0]["changed"] is True
+    writes()
+
+    refused = play([task("image_recipe", name=name, parent_image=windows[0]["ImageId"],
+                         components=[dict(name=stack["prefix"] + "-win"), dict(name=stack["prefix"] + "-comp")])], expect_failure=True)
+    assert "components[1].name: component" in refused[0]["msg"] and "is for Linux, but the parent image is a Windows image" in refused[0]["msg"], \
+        refused[0]["msg"]
+    assert not [call for call in emulator.calls() if call["operation"] == "CreateImageRecipe"], "refused before the create was sent"
+    assert writes() == []
