@@ -210,7 +210,14 @@ class ImageBuilder:
         """``operation`` with ``dryRun``: the service validates the request and the caller's permission to make it,
         and changes nothing (botocore 1.44.8 CreateComponent/CreateWorkflow ``dryRun``: "If validation succeeds, the
         operation returns a DryRunOperationException error response", HTTP 412). Any other error fails the module as
-        the write itself would; codes in ``ignore`` (those the write tolerates: another run created it) do not."""
+        the write itself would; codes in ``ignore`` (those the write tolerates: another run created it) do not. Not sent
+        when the request refers to what the plan only assumes an earlier task creates (``missing`` in module_utils.imagebuilder
+        records it): the service would refuse what a real run would not."""
+        assumed = getattr(self.module, "assumed_to_exist", None)
+        if assumed:
+            self.module.warn("validate_with_service: %s was not sent with dryRun: it refers to what an earlier task would create (%s)"
+                             % (operation, ", ".join(assumed)))
+            return
         method = getattr(self.client, botocore.xform_name(operation))
         try:
             method(aws_retry=True, dryRun=True, **params)

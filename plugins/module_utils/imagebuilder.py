@@ -182,6 +182,8 @@ def missing(module, option, what, region=None):
     if module.check_mode:
         module.warn("%s: %s does not exist in %s yet; the plan assumes an earlier task creates it (a real run fails otherwise)"
                     % (option, what, where))
+        # what the plan assumed, so that validate_with_service does not ask the service about it (ImageBuilder.dry_run)
+        module.assumed_to_exist = getattr(module, "assumed_to_exist", []) + [option]
         return
     module.fail_json(msg="%s: %s does not exist in %s. Create it first or fix the name." % (option, what, where))
 

@@ -111,6 +111,16 @@ def test_a_document_the_service_refuses_fails_a_plan_validated_with_the_service(
     assert writes() == [] and versions_in_emulator(emulator, name) == []
 
 
+def test_a_plan_validated_with_the_service_does_not_ask_about_what_an_earlier_task_would_create(play, emulator, name):
+    # a KMS key the plan assumes an earlier task creates: the service would refuse the request, a real run would not
+    emulator.reset_calls()
+    planned = play([component_task(name, kms_key_id="alias/%s-not-yet" % name, validate_with_service=True)], check=True)
+    assert planned[0]["changed"] is True
+    warnings = " ".join(planned[0].get("warnings", []))
+    assert "kms_key_id: KMS key alias/%s-not-yet does not exist" % name in warnings and "was not sent with dryRun" in warnings, warnings
+    assert [call for call in emulator.calls() if call["operation"] == "CreateComponent"] == []
+
+
 def test_diff_shows_document_as_written(play, name):
     result = play([component_task(name)], diff=True)
     after = result[0]["diff"]["after"]
