@@ -20,6 +20,10 @@ description:
   - The document is validated offline before any API call (its structure, each step action and its required inputs,
     C($.stepOutputs) references to earlier steps, C($.parameters) references to declared parameters, conditions, the
     actions the workflow's O(type) may run), so a broken document fails in a second instead of during a build.
+  - A C(WaitForAction) step pauses the build until someone answers it with Image Builder's SendWorkflowStepAction
+    (C(aws imagebuilder list-waiting-workflow-steps), then C(aws imagebuilder send-workflow-step-action --action RESUME)
+    or C(STOP)); this collection has no module for that yet. Meanwhile M(amiforge.imagebuilder.image) and the playbooks
+    keep showing the build's state (C(BUILDING), C(TESTING)) until their C(wait_timeout).
 author:
   - amiforge developers (@amiforge)
 options:
