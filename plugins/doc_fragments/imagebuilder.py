@@ -36,8 +36,8 @@ options:
         fails the task with the service's message, as the create would fail without check mode.
       - It needs the permission to create, which a read-only role used for plans lacks; leave it off there. Check mode
         without it makes no write call of any kind.
-      - A request that refers to what the plan assumes an earlier task creates (a KMS key, with a warning) is not sent:
-        the service would refuse what the real run would not.
+      - A request that refers to what the plan assumes an earlier task creates (a KMS key, with a warning) is not sent,
+        since the service would refuse what the real run would not.
       - Ignored outside check mode.
     type: bool
     default: false
