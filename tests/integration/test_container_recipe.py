@@ -139,6 +139,7 @@ BAD = [
     (dict(target_repository=dict(service="DockerHub", repository_name="app")), "value of service must be one of: ECR"),
     (dict(container_type="PODMAN"), "value of container_type must be one of: DOCKER"),
     (dict(platform_override="macOS"), "value of platform_override must be one of: Linux, Windows"),
+    (dict(platform_override="Windows"), "is for Linux, but the parent image is a Windows image"),
     (dict(instance_configuration=dict(image="amazonlinux:latest")), "instance_configuration.image: 'amazonlinux:latest' is neither an AMI id"),
     (dict(instance_configuration=dict(image="ami-0123456789abcdef0")), "instance_configuration.image: AMI ami-0123456789abcdef0 does not exist"),
     (dict(instance_configuration=dict(block_device_mappings=[dict(device_name="/dev/xvda", ebs=dict(volume_type="gp4"))])),
