@@ -224,7 +224,7 @@ def require_parent_image(module, parent_image, option="parent_image"):
                         "AMI %s" % parent_image, ImageIds=[parent_image])
         if found is not None and not found.get("Images"):
             missing(module, option, "AMI %s" % parent_image)
-        return ami_platform(((found or {}).get("Images") or [None])[0])
+        return ami_platform(found)
     if parent_image.startswith("ssm:"):
         found = require(module, "ssm", "GetParameter", option, ["ParameterNotFound"], "SSM parameter %s" % parent_image[4:],
                         Name=parent_image[4:])
@@ -233,15 +233,17 @@ def require_parent_image(module, parent_image, option="parent_image"):
             return None
         images = require(module, "ec2", "DescribeImages", option, [], "AMI %s" % value,
                          unknowable=["InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "UnauthorizedOperation"], ImageIds=[value])
-        return ami_platform(((images or {}).get("Images") or [None])[0])
+        return ami_platform(images)
     found = require(module, "imagebuilder", "GetImage", option, ["ResourceNotFoundException"], "image %s" % parent_image,
                     unknowable=["AccessDeniedException", "ForbiddenException"], imageBuildVersionArn=parent_image)
     return ((found or {}).get("image") or {}).get("platform")
 
 
-def ami_platform(image):
-    """The Image Builder platform of an EC2 image as DescribeImages describes it (botocore 1.44.8 Image.Platform: "windows"
-    for Windows AMIs, absent otherwise; ArchitectureValues x86_64_mac and arm64_mac for macOS); None without an image."""
+def ami_platform(described):
+    """The Image Builder platform of the image a DescribeImages answer (``described``, or None) holds (botocore 1.44.8
+    Image.Platform: "windows" for Windows AMIs, absent otherwise; ArchitectureValues x86_64_mac and arm64_mac for macOS);
+    None without an image."""
+    image = ((described or {}).get("Images") or [None])[0]
     if not image:
         return None
     if image.get("Platform") == "windows":

@@ -13,4 +13,8 @@ from ansible_collections.amiforge.imagebuilder.plugins.module_utils.imagebuilder
     (None, None),
 ])
 def test_the_platform_of_an_ami_is_told_from_its_describe_images_entry(image, platform):
-    assert ami_platform(image) == platform
+    assert ami_platform(dict(Images=[image] if image else [])) == platform
+
+
+def test_no_describe_images_answer_tells_no_platform():
+    assert ami_platform(None) is None
